@@ -1,0 +1,48 @@
+# scoreline: every developer and CI entry point.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+PYTHON ?= python3.11
+VENV := $(CURDIR)/.venv
+VPY := $(VENV)/bin/python
+export SCORELINE_DATA_DIR ?= $(abspath $(CURDIR)/../shared/data)
+PEERS_OUT := $(CURDIR)/target/peers
+export SCORELINE_PEERS_DIR := $(PEERS_OUT)
+
+.PHONY: demo test bench lint fmt venv peer-refs rust-test
+
+## demo: fit the Premier League + Championship and print ratings and predictions
+demo:
+	cargo run --release -q -p scoreline-dixon-coles --example demo
+
+## test: lint + every test (Rust, peer parity, Python)
+test: lint peer-refs rust-test
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
+	[ -x $(VPY) ] || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q --upgrade pip
+	$(VPY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+lint: venv
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	$(VENV)/bin/ruff check .
+
+fmt:
+	cargo fmt --all
+
+## peer-refs: regenerate every reference number from the peer scripts in benches/peers/
+peer-refs: venv
+	mkdir -p $(PEERS_OUT)
+
+rust-test:
+	cargo test --workspace --all-targets
+	cargo test --workspace --doc
+
+## bench: side-by-side timings against the peers, written to target/bench/report.json
+bench: venv
+	cargo run --release -q -p scoreline-benches --bin compare

@@ -1,0 +1,1 @@
+//! scoreline-calibration (in progress: issue 3).

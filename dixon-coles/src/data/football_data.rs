@@ -1,0 +1,1 @@
+//! Filled by the data readers (in progress).

@@ -1,0 +1,22 @@
+//! Match data: records as read from files, team interning, and the validated
+//! [`Dataset`] that the likelihood works on.
+//!
+//! Data flows one way: files ([`football_data`], [`international`]) →
+//! [`Match`] / [`Fixture`] records → [`Dataset`] (validated, teams interned to
+//! dense `u32` ids) → the likelihood problem in [`crate::likelihood`].
+
+mod dataset;
+mod error;
+pub mod football_data;
+pub mod international;
+mod records;
+mod team_index;
+mod validate;
+
+#[cfg(feature = "fetch")]
+pub mod fetch;
+
+pub use dataset::{keep_largest_component, DataFingerprint, Dataset, ValidationOptions, DEFAULT_MAX_GOALS};
+pub use error::{DataError, RowRef};
+pub use records::{Fixture, Match, OddsTriple, OverUnderOdds, RecordedOdds};
+pub use team_index::TeamIndex;

@@ -1,0 +1,1 @@
+//! scoreline-metrics (in progress: issue 3).

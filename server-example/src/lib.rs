@@ -1,0 +1,1 @@
+//! The example REST server. Not built yet: see the server issue; this crate holds no code until then.
