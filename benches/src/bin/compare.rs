@@ -1,0 +1,14 @@
+//! `make bench`: every side-by-side row, printed and written to `target/bench/report.json`.
+
+fn main() {
+    let rows: Vec<scoreline_benches::Row> = Vec::new();
+    // Each area appends its rows here (engine, scoring, ...).
+    scoreline_benches::print_table(&rows);
+    match scoreline_benches::write_report(&rows) {
+        Ok(path) => println!("\nwrote {}", path.display()),
+        Err(e) => {
+            eprintln!("cannot write the report: {e}");
+            std::process::exit(1);
+        }
+    }
+}
