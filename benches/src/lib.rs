@@ -30,7 +30,12 @@ pub struct Row {
 
 impl Row {
     /// A row with a peer time; the ratio is computed here.
-    pub fn versus(name: impl Into<String>, ours_s: f64, peer: impl Into<String>, peer_s: f64) -> Self {
+    pub fn versus(
+        name: impl Into<String>,
+        ours_s: f64,
+        peer: impl Into<String>,
+        peer_s: f64,
+    ) -> Self {
         Self {
             name: name.into(),
             ours_s,
@@ -91,7 +96,10 @@ pub fn run_peer(script: &str, args: &[&str]) -> Result<serde_json::Value, String
     let root = repo_root();
     let python = root.join(".venv/bin/python");
     if !python.exists() {
-        return Err(format!("{} not found: run `make venv` first", python.display()));
+        return Err(format!(
+            "{} not found: run `make venv` first",
+            python.display()
+        ));
     }
     let output = Command::new(&python)
         .arg(root.join("benches/peers").join(script))
@@ -118,7 +126,10 @@ pub fn print_table(rows: &[Row]) {
     );
     for r in rows {
         let peer_s = r.peer_s.map(format_seconds).unwrap_or_else(|| "-".into());
-        let ratio = r.ratio.map(|x| format!("{x:.1}x")).unwrap_or_else(|| "-".into());
+        let ratio = r
+            .ratio
+            .map(|x| format!("{x:.1}x"))
+            .unwrap_or_else(|| "-".into());
         println!(
             "{:<58} {:>12} {:>12} {:>10}  {}",
             r.name,

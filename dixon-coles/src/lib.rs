@@ -1,7 +1,85 @@
 //! # scoreline-dixon-coles
 //!
-//! The Dixon–Coles (1997) goal model. (Crate documentation is completed with the model.)
+//! The Dixon–Coles (1997) goal model: exact fits, score grids and betting
+//! markets, fast.
+//!
+//! ## The model
+//!
+//! For a match between home team h and away team a:
+//!
+//! ```text
+//! log λ_home = μ + γ·[not neutral] + attack[h] − defence[a]
+//! log λ_away = μ + attack[a] − defence[h]
+//! Σ attack = Σ defence = 0
+//! P(x, y) = τ(x, y) · Pois(x; λ_home) · Pois(y; λ_away)
+//! τ(0,0) = 1 − λ_home·λ_away·ρ   τ(0,1) = 1 + λ_home·ρ   τ(1,0) = 1 + λ_away·ρ   τ(1,1) = 1 − ρ   τ = 1 otherwise
+//! ```
+//!
+//! A larger attack scores more; a larger defence concedes less. μ is the log
+//! of the expected goals of an average away side against an average home
+//! side at a neutral venue; γ is the home advantage; ρ is the low-score
+//! dependence. Matches are weighted by `exp(−ξ·days before the reference
+//! date)` ([`weights`]).
+//!
+//! ## Data flow
+//!
+//! files ([`data::football_data`], [`data::international`]) → validated
+//! [`data::Dataset`] → [`likelihood::DixonColesProblem`] → [`fit::fit`] →
+//! [`model::FittedModel`] → [`grid::ScoreGrid`] → markets ([`markets`]).
+//!
+//! ## Quick start
+//!
+//! ```
+//! use chrono::{Days, NaiveDate};
+//! use scoreline_dixon_coles::prelude::*;
+//!
+//! // A tiny league; real data comes from data::football_data.
+//! let day = NaiveDate::from_ymd_opt(2024, 8, 1).unwrap();
+//! let results = [("Ajax", "PSV", 2, 1), ("PSV", "Feyenoord", 1, 1), ("Feyenoord", "Ajax", 0, 2),
+//!                ("PSV", "Ajax", 3, 1), ("Feyenoord", "PSV", 0, 0), ("Ajax", "Feyenoord", 1, 0)];
+//! let matches: Vec<Match> = results.iter().enumerate()
+//!     .map(|(i, &(h, a, x, y))| Match::new(day + Days::new(7 * i as u64), h, a, x, y))
+//!     .collect();
+//! let data = Dataset::from_matches(&matches, &ValidationOptions::default())?;
+//!
+//! // Fit, predict, save, load.
+//! let model = fit(&data, &FitOptions::default())?;
+//! let grid = model.predict("Ajax", "PSV", false)?;
+//! let p = grid.outcome_probabilities();
+//! println!("Ajax v PSV: {:.3} / {:.3} / {:.3}", p.home, p.draw, p.away);
+//! println!("over 2.5: {:.3}", grid.over(2.5)?.win);
+//!
+//! let path = std::env::temp_dir().join("scoreline-quickstart.json");
+//! model.save(&path)?;
+//! let loaded = FittedModel::load(&path)?;
+//! assert_eq!(loaded.predict("Ajax", "PSV", false)?, grid);
+//! # std::fs::remove_file(&path).ok();
+//! # Ok::<(), scoreline_dixon_coles::Error>(())
+//! ```
 
 #![warn(missing_docs)]
 
 pub mod data;
+pub mod error;
+pub mod fit;
+pub mod grid;
+pub mod likelihood;
+pub mod markets;
+pub mod model;
+pub mod model_file;
+pub mod params;
+pub mod uncertainty;
+pub mod weights;
+
+pub use error::{Error, ModelFileError, PredictError};
+
+/// The names most programs need.
+pub mod prelude {
+    pub use crate::data::{Dataset, Fixture, Match, ValidationOptions};
+    pub use crate::fit::{fit, fit_from, FitOptions, SolverChoice};
+    pub use crate::grid::ScoreGrid;
+    pub use crate::model::FittedModel;
+    pub use crate::params::ParamMode;
+    pub use crate::weights::TimeDecay;
+    pub use crate::Error;
+}

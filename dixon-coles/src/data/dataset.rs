@@ -222,7 +222,9 @@ pub fn keep_largest_component(matches: &[Match]) -> Vec<Match> {
             .iter()
             .flat_map(|m| [m.home_team.as_str(), m.away_team.as_str()]),
     );
-    let edges = matches.iter().filter_map(|m| Some((teams.id(&m.home_team)?, teams.id(&m.away_team)?)));
+    let edges = matches
+        .iter()
+        .filter_map(|m| Some((teams.id(&m.home_team)?, teams.id(&m.away_team)?)));
     let groups = components(&teams, edges);
     let Some(largest) = groups.first() else {
         return Vec::new();

@@ -16,7 +16,9 @@ mod validate;
 #[cfg(feature = "fetch")]
 pub mod fetch;
 
-pub use dataset::{keep_largest_component, DataFingerprint, Dataset, ValidationOptions, DEFAULT_MAX_GOALS};
+pub use dataset::{
+    keep_largest_component, DataFingerprint, Dataset, ValidationOptions, DEFAULT_MAX_GOALS,
+};
 pub use error::{DataError, RowRef};
 pub use records::{Fixture, Match, OddsTriple, OverUnderOdds, RecordedOdds};
 pub use team_index::TeamIndex;

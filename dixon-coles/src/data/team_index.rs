@@ -71,7 +71,11 @@ impl TeamIndex {
             .map(|n| (strsim::jaro_winkler(&wanted, &n.to_lowercase()), n))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-        scored.into_iter().take(limit).map(|(_, n)| n.clone()).collect()
+        scored
+            .into_iter()
+            .take(limit)
+            .map(|(_, n)| n.clone())
+            .collect()
     }
 }
 

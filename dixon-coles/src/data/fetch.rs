@@ -1,0 +1,1 @@
+//! Downloading football-data.co.uk files (in progress).

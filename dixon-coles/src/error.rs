@@ -1,0 +1,109 @@
+//! Errors of prediction and of model files, and the crate-wide [`Error`].
+
+use crate::data::DataError;
+use crate::fit::FitError;
+
+/// Everything that can go wrong when predicting from a model.
+#[derive(Debug, thiserror::Error, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum PredictError {
+    /// A team the model was not fitted on.
+    #[error("unknown team {team:?}; closest known teams: {}", .closest.join(", "))]
+    UnknownTeam {
+        /// The name asked for.
+        team: String,
+        /// The closest known names, best first.
+        closest: Vec<String>,
+    },
+    /// The same team on both sides.
+    #[error("home and away team are both {team:?}")]
+    SameTeam {
+        /// The team.
+        team: String,
+    },
+    /// A grid larger than the cap.
+    #[error("max_goals = {max_goals} is above the cap of {cap}")]
+    MaxGoalsTooLarge {
+        /// What was asked for.
+        max_goals: usize,
+        /// The cap.
+        cap: usize,
+    },
+    /// Expected goals or ρ that are not finite (or not positive).
+    #[error("invalid {field} = {value}: {reason}")]
+    InvalidParameter {
+        /// The parameter.
+        field: &'static str,
+        /// Its value.
+        value: f64,
+        /// Why it was rejected.
+        reason: &'static str,
+    },
+    /// A betting line that is not a finite multiple of 0.25.
+    #[error("line {line} must be a finite multiple of 0.25")]
+    InvalidLine {
+        /// The line.
+        line: f64,
+    },
+}
+
+/// Everything that can go wrong saving or loading a model file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelFileError {
+    /// The file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The operating-system error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The text is not valid JSON of the expected shape (e.g. truncated).
+    #[error("not a valid scoreline model file: {0}")]
+    Malformed(String),
+    /// The `format` field names another kind of file.
+    #[error("not a scoreline Dixon–Coles model file (format {found:?})")]
+    WrongFormat {
+        /// What the file says it is.
+        found: String,
+    },
+    /// The file was written by a newer version of scoreline.
+    #[error("model file format version {found} is newer than this scoreline supports ({supported}); upgrade scoreline")]
+    NewerVersion {
+        /// The file's format version.
+        found: u32,
+        /// The newest version this build reads.
+        supported: u32,
+    },
+    /// The checksum does not match the content: the file was edited or damaged.
+    #[error("model file checksum mismatch: the file was edited or damaged (expected {expected}, content hashes to {actual})")]
+    ChecksumMismatch {
+        /// The recorded checksum.
+        expected: String,
+        /// The checksum of the content.
+        actual: String,
+    },
+    /// The content is inconsistent (e.g. parameter and team counts differ, a non-finite value).
+    #[error("inconsistent model file: {0}")]
+    Inconsistent(String),
+}
+
+/// Any scoreline Dixon–Coles error, so that `?` works across stages.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Bad match data.
+    #[error(transparent)]
+    Data(#[from] DataError),
+    /// A fit that failed.
+    #[error(transparent)]
+    Fit(#[from] FitError),
+    /// A prediction that cannot be made.
+    #[error(transparent)]
+    Predict(#[from] PredictError),
+    /// A model file that cannot be saved or loaded.
+    #[error(transparent)]
+    ModelFile(#[from] ModelFileError),
+}

@@ -1,0 +1,60 @@
+//! The typed error of fitting.
+
+/// Everything that can go wrong while fitting.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum FitError {
+    /// The weight vector does not match the dataset.
+    #[error("expected {expected} weights (one per match), got {found}")]
+    WeightLength {
+        /// Matches in the dataset.
+        expected: usize,
+        /// Weights given.
+        found: usize,
+    },
+    /// A combined weight is negative or not finite.
+    #[error("match #{index}: weight {weight} must be finite and non-negative")]
+    InvalidWeight {
+        /// The match position.
+        index: usize,
+        /// The weight.
+        weight: f64,
+    },
+    /// Every match has zero weight (e.g. all after the reference date).
+    #[error("no match has a positive weight (is the reference date before every match?)")]
+    NoWeightedMatches,
+    /// Some team has no match with positive weight, so it cannot be rated.
+    #[error("team {team:?} has no match with positive weight; drop it, move the reference date, or use the ridge option")]
+    UnratedTeam {
+        /// The team.
+        team: String,
+    },
+    /// An option is out of its domain.
+    #[error("invalid option {option}: {reason}")]
+    InvalidOption {
+        /// The option name.
+        option: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The starting point is outside the region where every τ is positive.
+    #[error("the starting parameters give a non-positive τ or a non-finite likelihood")]
+    InfeasibleStart,
+    /// The solver stopped before the gradient was flat.
+    #[error("{solver} did not converge after {iterations} iterations: gradient norm {gradient_norm:.3e} (tolerance {tolerance:.1e}); {reason}")]
+    NotConverged {
+        /// The solver.
+        solver: &'static str,
+        /// Iterations done.
+        iterations: usize,
+        /// The gradient's largest absolute entry at the end.
+        gradient_norm: f64,
+        /// The tolerance asked for.
+        tolerance: f64,
+        /// Why it stopped.
+        reason: String,
+    },
+    /// The observed information is not positive definite at the optimum.
+    #[error("the observed information matrix is singular at the optimum; standard errors are unavailable")]
+    SingularInformation,
+}

@@ -1,0 +1,361 @@
+//! Fitting: options, solvers and the fit summary.
+//!
+//! [`fit`] prepares a [`DixonColesProblem`] from a validated [`Dataset`],
+//! runs a solver on it (our [`newton()`] with the analytic Hessian, or
+//! argmin's L-BFGS via [`lbfgs()`] for data with many teams), computes
+//! standard errors, and returns a [`FittedModel`]. Failing to converge is an
+//! error, never a silent result.
+
+mod error;
+pub mod lbfgs;
+pub mod newton;
+pub mod start;
+
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub use error::FitError;
+pub use lbfgs::lbfgs;
+pub use newton::newton;
+
+use crate::data::Dataset;
+use crate::likelihood::{DixonColesProblem, ModelSpec};
+use crate::model::FittedModel;
+use crate::params::{ParamMode, Parameters};
+use crate::uncertainty::standard_errors;
+use crate::weights::TimeDecay;
+
+/// Above this many teams [`SolverChoice::Auto`] uses L-BFGS instead of Newton.
+///
+/// Measured here on international results since 2010 (308 teams, 15,925
+/// matches): Newton converges in 11 iterations (about 0.25 s), L-BFGS needs
+/// about 1,000 iterations (about 5 s), so Newton is the default well past
+/// 300 teams; L-BFGS is for thousands of teams, where a dense Cholesky
+/// factorisation per iteration becomes the bottleneck.
+pub const NEWTON_MAX_TEAMS: usize = 500;
+
+/// Which solver runs the fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SolverChoice {
+    /// Newton up to [`NEWTON_MAX_TEAMS`] teams, L-BFGS beyond.
+    #[default]
+    Auto,
+    /// Newton's method with the analytic Hessian.
+    Newton,
+    /// argmin's L-BFGS with the analytic gradient.
+    Lbfgs,
+}
+
+/// Everything that controls a fit.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FitOptions {
+    /// Time-decay weighting (default ξ = 0.0018 per day, reference = latest match).
+    pub time_decay: TimeDecay,
+    /// Home advantage: `Free` (default) or `Fixed(value)`; `Fixed(0.0)` drops it.
+    pub home_advantage: ParamMode,
+    /// ρ: `Free` (default) or `Fixed(value)`; `Fixed(0.0)` is the plain Poisson model.
+    pub rho: ParamMode,
+    /// Ridge penalty `ridge·Σ(attack² + defence²)` subtracted from ℓ (default 0).
+    pub ridge: f64,
+    /// The solver (default [`SolverChoice::Auto`]).
+    pub solver: SolverChoice,
+    /// Converged when the largest absolute gradient entry is at most this (default 1e-7).
+    pub gradient_tolerance: f64,
+    /// The iteration cap (default 1000; Newton needs about 5).
+    pub max_iterations: usize,
+    /// Compute standard errors from the observed information (default true).
+    pub standard_errors: bool,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        Self {
+            time_decay: TimeDecay::default(),
+            home_advantage: ParamMode::Free,
+            rho: ParamMode::Free,
+            ridge: 0.0,
+            solver: SolverChoice::Auto,
+            gradient_tolerance: 1e-7,
+            max_iterations: 1000,
+            standard_errors: true,
+        }
+    }
+}
+
+/// Why a solver stopped.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Termination {
+    /// The gradient is within tolerance.
+    Converged,
+    /// The iteration cap was reached.
+    MaxIterations,
+    /// The solver could not make progress, with the reason.
+    Stalled(String),
+}
+
+/// What a solver returns: where it stopped and why.
+#[derive(Debug, Clone)]
+pub struct SolverReport {
+    /// The final parameter vector (attack and defence centred).
+    pub theta: Vec<f64>,
+    /// The objective there.
+    pub objective: f64,
+    /// The largest absolute gradient entry there.
+    pub gradient_norm: f64,
+    /// Iterations done.
+    pub iterations: usize,
+    /// Why it stopped.
+    pub termination: Termination,
+}
+
+/// The outcome of a fit, stored with the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FitSummary {
+    /// The weighted log-likelihood ℓ at the optimum (without the ridge penalty).
+    pub log_likelihood: f64,
+    /// The maximised objective (ℓ minus the ridge penalty).
+    pub objective: f64,
+    /// Solver iterations.
+    pub iterations: usize,
+    /// The largest absolute gradient entry at the optimum.
+    pub gradient_norm: f64,
+    /// True when the gradient is within tolerance (always true for a returned fit).
+    pub converged: bool,
+    /// `newton` or `lbfgs`.
+    pub solver: String,
+    /// Matches with positive weight that entered the fit.
+    pub matches_used: usize,
+    /// Σ of their weights.
+    pub total_weight: f64,
+    /// The reference date of the time decay.
+    pub reference_date: NaiveDate,
+    /// Wall time of the fit in seconds.
+    pub fit_seconds: f64,
+    /// When the fit finished (UTC, RFC 3339).
+    pub fitted_at: String,
+}
+
+/// Fits the model to a validated dataset.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
+/// use scoreline_dixon_coles::fit::{fit, FitOptions};
+/// let d = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+/// let scores = [(2, 1), (0, 0), (1, 1), (3, 0), (0, 2), (1, 0)];
+/// let pairs = [("A", "B"), ("B", "C"), ("C", "A"), ("B", "A"), ("C", "B"), ("A", "C")];
+/// let matches: Vec<Match> = pairs.iter().zip(scores).enumerate()
+///     .map(|(i, ((h, a), (x, y)))| Match::new(d + chrono::Days::new(i as u64), *h, *a, x, y))
+///     .collect();
+/// let data = Dataset::from_matches(&matches, &ValidationOptions::default()).unwrap();
+/// let model = fit(&data, &FitOptions::default()).unwrap();
+/// assert!(model.summary().converged);
+/// ```
+pub fn fit(data: &Dataset, options: &FitOptions) -> Result<FittedModel, FitError> {
+    fit_inner(data, options, None)
+}
+
+/// Fits starting from an earlier model's parameters (a warm start, e.g. in
+/// a walk-forward backtest). Teams the earlier model did not know start at
+/// the league average (attack = defence = 0).
+pub fn fit_from(
+    data: &Dataset,
+    options: &FitOptions,
+    previous: &FittedModel,
+) -> Result<FittedModel, FitError> {
+    fit_inner(data, options, Some(previous))
+}
+
+fn fit_inner(
+    data: &Dataset,
+    options: &FitOptions,
+    previous: Option<&FittedModel>,
+) -> Result<FittedModel, FitError> {
+    let started = Instant::now();
+    check_options(options)?;
+    let reference_date = options
+        .time_decay
+        .reference_date
+        .or_else(|| data.last_date())
+        .ok_or(FitError::NoWeightedMatches)?;
+    let decay = TimeDecay {
+        reference_date: Some(reference_date),
+        ..options.time_decay
+    };
+    let weights = decay.weights(data.dates());
+    let spec = ModelSpec {
+        home_advantage: options.home_advantage,
+        rho: options.rho,
+        ridge: options.ridge,
+    };
+    let problem = DixonColesProblem::new(data, &weights, spec)?;
+    if options.ridge == 0.0 {
+        check_every_team_rated(data, &problem)?;
+    }
+    let layout = problem.layout();
+    let start = match previous {
+        Some(model) => warm_start(data, &problem, model),
+        None => start::rate_start(&problem),
+    };
+    let theta0 = layout.pack(&start);
+    if !problem.objective(&theta0).is_finite() {
+        return Err(FitError::InfeasibleStart);
+    }
+    let use_newton = match options.solver {
+        SolverChoice::Newton => true,
+        SolverChoice::Lbfgs => false,
+        SolverChoice::Auto => layout.n_teams <= NEWTON_MAX_TEAMS,
+    };
+    let (solver_name, report) = if use_newton {
+        (
+            "newton",
+            newton(
+                &problem,
+                theta0,
+                options.gradient_tolerance,
+                options.max_iterations,
+            ),
+        )
+    } else {
+        (
+            "lbfgs",
+            lbfgs(
+                &problem,
+                theta0,
+                options.gradient_tolerance,
+                options.max_iterations,
+            ),
+        )
+    };
+    if report.termination != Termination::Converged {
+        let reason = match &report.termination {
+            Termination::MaxIterations => "the iteration cap was reached".to_owned(),
+            Termination::Stalled(why) => why.clone(),
+            Termination::Converged => unreachable!(),
+        };
+        return Err(FitError::NotConverged {
+            solver: solver_name,
+            iterations: report.iterations,
+            gradient_norm: report.gradient_norm,
+            tolerance: options.gradient_tolerance,
+            reason,
+        });
+    }
+    let params = layout.unpack(
+        &report.theta,
+        problem.fixed_home_advantage(),
+        problem.fixed_rho(),
+    );
+    let errors = if options.standard_errors {
+        Some(standard_errors(&problem, &report.theta)?)
+    } else {
+        None
+    };
+    let summary = FitSummary {
+        log_likelihood: problem.log_likelihood(&report.theta),
+        objective: report.objective,
+        iterations: report.iterations,
+        gradient_norm: report.gradient_norm,
+        converged: true,
+        solver: solver_name.to_owned(),
+        matches_used: problem.n_matches(),
+        total_weight: problem.total_weight(),
+        reference_date,
+        fit_seconds: started.elapsed().as_secs_f64(),
+        fitted_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+    };
+    Ok(FittedModel::new(
+        data.teams().clone(),
+        params,
+        *options,
+        summary,
+        data.fingerprint(),
+        errors,
+    ))
+}
+
+fn check_options(options: &FitOptions) -> Result<(), FitError> {
+    let xi = options.time_decay.xi_per_day;
+    if !(xi.is_finite() && xi >= 0.0) {
+        return Err(FitError::InvalidOption {
+            option: "xi_per_day",
+            reason: format!("must be finite and ≥ 0, got {xi}"),
+        });
+    }
+    let tol = options.gradient_tolerance;
+    if !(tol.is_finite() && tol > 0.0) {
+        return Err(FitError::InvalidOption {
+            option: "gradient_tolerance",
+            reason: format!("must be finite and > 0, got {tol}"),
+        });
+    }
+    if options.max_iterations == 0 {
+        return Err(FitError::InvalidOption {
+            option: "max_iterations",
+            reason: "must be at least 1".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Without a ridge penalty, a team with no weighted match has no information.
+fn check_every_team_rated(data: &Dataset, problem: &DixonColesProblem) -> Result<(), FitError> {
+    let mut seen = vec![false; data.teams().len()];
+    for (&h, &a) in problem.home_team().iter().zip(problem.away_team()) {
+        seen[h as usize] = true;
+        seen[a as usize] = true;
+    }
+    match seen.iter().position(|s| !s) {
+        Some(t) => Err(FitError::UnratedTeam {
+            team: data.teams().name(t as u32).to_owned(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The previous model's parameters mapped onto this dataset's teams.
+fn warm_start(data: &Dataset, problem: &DixonColesProblem, previous: &FittedModel) -> Parameters {
+    let old = previous.parameters();
+    let teams = data.teams();
+    let lookup = |name: &str, values: &[f64]| {
+        previous
+            .teams()
+            .id(name)
+            .map_or(0.0, |id| values[id as usize])
+    };
+    let layout = problem.layout();
+    let mut params = Parameters {
+        attack: teams
+            .names()
+            .iter()
+            .map(|n| lookup(n, &old.attack))
+            .collect(),
+        defence: teams
+            .names()
+            .iter()
+            .map(|n| lookup(n, &old.defence))
+            .collect(),
+        intercept: old.intercept,
+        home_advantage: if layout.home_advantage.is_some() {
+            old.home_advantage
+        } else {
+            problem.fixed_home_advantage()
+        },
+        rho: if layout.rho.is_some() {
+            old.rho
+        } else {
+            problem.fixed_rho()
+        },
+    };
+    params.centre();
+    if !problem.objective(&layout.pack(&params)).is_finite() {
+        // The old ρ may be infeasible for the new data: restart it at 0.
+        if layout.rho.is_some() {
+            params.rho = 0.0;
+        }
+    }
+    params
+}

@@ -1,0 +1,168 @@
+//! The score grid: the joint probability of every score up to a cap.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::PredictError;
+
+/// The default largest goal count per side in a grid.
+pub const DEFAULT_MAX_GOALS: usize = 10;
+/// The largest `max_goals` accepted.
+pub const MAX_GOALS_CAP: usize = 50;
+
+/// The joint distribution of the score, 0..=max_goals goals for each side.
+///
+/// `P(x, y) = τ(x, y) · Pois(x; λ) · Pois(y; ν) / Z` where `Pois(k; λ) =
+/// λᵏ e^(−λ) / k!`, τ is the Dixon–Coles correction (τ(0,0) = 1 − λνρ,
+/// τ(0,1) = 1 + λρ, τ(1,0) = 1 + νρ, τ(1,1) = 1 − ρ, otherwise 1; a
+/// negative τ, possible only for extreme λ, ν and ρ, is clamped to 0), and
+/// `Z` is the sum over the grid, so the grid sums to 1. Over all scores the
+/// corrections cancel, so `1 − Z` is the mass beyond the grid, reported by
+/// [`ScoreGrid::mass_outside`].
+///
+/// ```
+/// use scoreline_dixon_coles::grid::ScoreGrid;
+/// let grid = ScoreGrid::new(1.5, 1.1, -0.05, 10).unwrap();
+/// let total: f64 = grid.probabilities().iter().sum();
+/// assert!((total - 1.0).abs() < 1e-12);
+/// assert!(grid.mass_outside() < 1e-6);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreGrid {
+    max_goals: usize,
+    /// Row-major: `probabilities[x * (max_goals + 1) + y]` is P(home x, away y).
+    probabilities: Vec<f64>,
+    home_rate: f64,
+    away_rate: f64,
+    rho: f64,
+    mass_outside: f64,
+}
+
+/// `[Pois(0; λ), …, Pois(m; λ)]` by the recurrence `p(k) = p(k−1)·λ/k`.
+fn poisson_pmf(rate: f64, max_goals: usize, out: &mut [f64]) {
+    let mut p = (-rate).exp();
+    out[0] = p;
+    for (k, slot) in out.iter_mut().enumerate().take(max_goals + 1).skip(1) {
+        p *= rate / k as f64;
+        *slot = p;
+    }
+}
+
+impl ScoreGrid {
+    /// The grid for expected goals `home_rate` (λ) and `away_rate` (ν) and
+    /// dependence `rho`. Rates must be finite and > 0, ρ finite, and
+    /// `max_goals` at most [`MAX_GOALS_CAP`].
+    pub fn new(
+        home_rate: f64,
+        away_rate: f64,
+        rho: f64,
+        max_goals: usize,
+    ) -> Result<Self, PredictError> {
+        for (field, value) in [("home_rate", home_rate), ("away_rate", away_rate)] {
+            if !(value.is_finite() && value > 0.0) {
+                return Err(PredictError::InvalidParameter {
+                    field,
+                    value,
+                    reason: "expected goals must be finite and positive",
+                });
+            }
+        }
+        if !rho.is_finite() {
+            return Err(PredictError::InvalidParameter {
+                field: "rho",
+                value: rho,
+                reason: "must be finite",
+            });
+        }
+        if max_goals > MAX_GOALS_CAP {
+            return Err(PredictError::MaxGoalsTooLarge {
+                max_goals,
+                cap: MAX_GOALS_CAP,
+            });
+        }
+        let size = max_goals + 1;
+        let mut home = [0.0; MAX_GOALS_CAP + 1];
+        let mut away = [0.0; MAX_GOALS_CAP + 1];
+        poisson_pmf(home_rate, max_goals, &mut home);
+        poisson_pmf(away_rate, max_goals, &mut away);
+        let mut probabilities = vec![0.0; size * size];
+        let mut total = 0.0;
+        for x in 0..size {
+            let px = home[x];
+            let row = &mut probabilities[x * size..(x + 1) * size];
+            for (y, cell) in row.iter_mut().enumerate() {
+                *cell = px * away[y];
+            }
+        }
+        let tau = |x: usize, y: usize| -> f64 {
+            match (x, y) {
+                (0, 0) => 1.0 - home_rate * away_rate * rho,
+                (0, 1) => 1.0 + home_rate * rho,
+                (1, 0) => 1.0 + away_rate * rho,
+                (1, 1) => 1.0 - rho,
+                _ => 1.0,
+            }
+        };
+        for x in 0..size.min(2) {
+            for y in 0..size.min(2) {
+                probabilities[x * size + y] *= tau(x, y).max(0.0);
+            }
+        }
+        for p in &probabilities {
+            total += p;
+        }
+        let scale = 1.0 / total;
+        probabilities.iter_mut().for_each(|p| *p *= scale);
+        Ok(Self {
+            max_goals,
+            probabilities,
+            home_rate,
+            away_rate,
+            rho,
+            mass_outside: (1.0 - total).max(0.0),
+        })
+    }
+
+    /// The largest goal count per side in the grid.
+    pub fn max_goals(&self) -> usize {
+        self.max_goals
+    }
+
+    /// The number of rows (and columns): `max_goals + 1`.
+    pub fn size(&self) -> usize {
+        self.max_goals + 1
+    }
+
+    /// All probabilities, row-major: index `x * size() + y` is P(home x, away y).
+    pub fn probabilities(&self) -> &[f64] {
+        &self.probabilities
+    }
+
+    /// P(home scores `home_goals`, away scores `away_goals`); 0 outside the grid.
+    pub fn probability(&self, home_goals: usize, away_goals: usize) -> f64 {
+        if home_goals > self.max_goals || away_goals > self.max_goals {
+            0.0
+        } else {
+            self.probabilities[home_goals * self.size() + away_goals]
+        }
+    }
+
+    /// The model's expected home goals λ.
+    pub fn home_rate(&self) -> f64 {
+        self.home_rate
+    }
+
+    /// The model's expected away goals ν.
+    pub fn away_rate(&self) -> f64 {
+        self.away_rate
+    }
+
+    /// The dependence ρ used.
+    pub fn rho(&self) -> f64 {
+        self.rho
+    }
+
+    /// The probability of scores beyond the grid, before renormalising.
+    pub fn mass_outside(&self) -> f64 {
+        self.mass_outside
+    }
+}

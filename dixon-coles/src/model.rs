@@ -1,0 +1,214 @@
+//! The fitted model: teams, parameters, how they were obtained, and predictions.
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::{DataFingerprint, TeamIndex};
+use crate::error::PredictError;
+use crate::fit::{FitOptions, FitSummary};
+use crate::grid::{ScoreGrid, DEFAULT_MAX_GOALS};
+use crate::markets::OutcomeProbabilities;
+use crate::params::Parameters;
+use crate::uncertainty::StandardErrors;
+
+/// A fitted Dixon–Coles model. It predicts for any two known teams, at
+/// home or at a neutral venue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedModel {
+    teams: TeamIndex,
+    parameters: Parameters,
+    options: FitOptions,
+    summary: FitSummary,
+    fingerprint: Option<DataFingerprint>,
+    standard_errors: Option<StandardErrors>,
+}
+
+/// One team's ratings, for tables.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamRating {
+    /// The team.
+    pub team: String,
+    /// Attack (log scale, league average 0).
+    pub attack: f64,
+    /// Defence (log scale, league average 0; larger concedes less).
+    pub defence: f64,
+    /// Standard error of attack, when computed.
+    pub attack_se: Option<f64>,
+    /// Standard error of defence, when computed.
+    pub defence_se: Option<f64>,
+}
+
+impl FittedModel {
+    /// Assembles a model (used by the fit and by model files).
+    pub fn new(
+        teams: TeamIndex,
+        parameters: Parameters,
+        options: FitOptions,
+        summary: FitSummary,
+        fingerprint: Option<DataFingerprint>,
+        standard_errors: Option<StandardErrors>,
+    ) -> Self {
+        Self {
+            teams,
+            parameters,
+            options,
+            summary,
+            fingerprint,
+            standard_errors,
+        }
+    }
+
+    /// The teams the model knows.
+    pub fn teams(&self) -> &TeamIndex {
+        &self.teams
+    }
+
+    /// The fitted parameters (indexed by team id).
+    pub fn parameters(&self) -> &Parameters {
+        &self.parameters
+    }
+
+    /// The options the model was fitted with.
+    pub fn options(&self) -> &FitOptions {
+        &self.options
+    }
+
+    /// The fit summary (log-likelihood, iterations, convergence, …).
+    pub fn summary(&self) -> &FitSummary {
+        &self.summary
+    }
+
+    /// The training-data fingerprint.
+    pub fn fingerprint(&self) -> Option<&DataFingerprint> {
+        self.fingerprint.as_ref()
+    }
+
+    /// Standard errors, when they were computed.
+    pub fn standard_errors(&self) -> Option<&StandardErrors> {
+        self.standard_errors.as_ref()
+    }
+
+    /// The ratings table, one row per team in name order.
+    pub fn ratings(&self) -> Vec<TeamRating> {
+        let se = self.standard_errors.as_ref();
+        self.teams
+            .names()
+            .iter()
+            .enumerate()
+            .map(|(t, team)| TeamRating {
+                team: team.clone(),
+                attack: self.parameters.attack[t],
+                defence: self.parameters.defence[t],
+                attack_se: se.map(|s| s.attack[t]),
+                defence_se: se.map(|s| s.defence[t]),
+            })
+            .collect()
+    }
+
+    /// The id of a team, or [`PredictError::UnknownTeam`] with the closest names.
+    pub fn team_id(&self, team: &str) -> Result<u32, PredictError> {
+        self.teams
+            .id(team)
+            .ok_or_else(|| PredictError::UnknownTeam {
+                team: team.to_owned(),
+                closest: self.teams.closest(team, 3),
+            })
+    }
+
+    /// Expected goals `(λ_home, λ_away)` for two known teams.
+    pub fn expected_goals(
+        &self,
+        home: &str,
+        away: &str,
+        neutral: bool,
+    ) -> Result<(f64, f64), PredictError> {
+        let (h, a) = self.pair(home, away)?;
+        Ok(self
+            .parameters
+            .expected_goals(h as usize, a as usize, neutral))
+    }
+
+    /// The score grid (0..=10 goals a side) for `home` v `away`.
+    ///
+    /// ```
+    /// # use chrono::NaiveDate;
+    /// # use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
+    /// # use scoreline_dixon_coles::fit::{fit, FitOptions};
+    /// # let d = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    /// # let pairs = [("A", "B", 2, 1), ("B", "C", 0, 0), ("C", "A", 1, 1), ("B", "A", 3, 0), ("C", "B", 0, 2), ("A", "C", 1, 0)];
+    /// # let matches: Vec<Match> = pairs.iter().map(|&(h, a, x, y)| Match::new(d, h, a, x, y)).collect();
+    /// # let data = Dataset::from_matches(&matches, &ValidationOptions::default()).unwrap();
+    /// # let model = fit(&data, &FitOptions::default()).unwrap();
+    /// let grid = model.predict("A", "B", false).unwrap();
+    /// let p = grid.outcome_probabilities();
+    /// assert!((p.home + p.draw + p.away - 1.0).abs() < 1e-12);
+    /// let err = model.predict("Aa", "B", false).unwrap_err();
+    /// assert!(err.to_string().contains("closest known teams: A"));
+    /// ```
+    pub fn predict(
+        &self,
+        home: &str,
+        away: &str,
+        neutral: bool,
+    ) -> Result<ScoreGrid, PredictError> {
+        self.predict_with_max_goals(home, away, neutral, DEFAULT_MAX_GOALS)
+    }
+
+    /// The score grid with `max_goals` goals a side (at most 50).
+    pub fn predict_with_max_goals(
+        &self,
+        home: &str,
+        away: &str,
+        neutral: bool,
+        max_goals: usize,
+    ) -> Result<ScoreGrid, PredictError> {
+        let (h, a) = self.pair(home, away)?;
+        self.predict_ids(h, a, neutral, max_goals)
+    }
+
+    /// The score grid for team ids (from [`FittedModel::team_id`]).
+    pub fn predict_ids(
+        &self,
+        home: u32,
+        away: u32,
+        neutral: bool,
+        max_goals: usize,
+    ) -> Result<ScoreGrid, PredictError> {
+        let n = self.teams.len() as u32;
+        if home >= n || away >= n {
+            return Err(PredictError::UnknownTeam {
+                team: format!("id {}", home.max(away)),
+                closest: Vec::new(),
+            });
+        }
+        if home == away {
+            return Err(PredictError::SameTeam {
+                team: self.teams.name(home).to_owned(),
+            });
+        }
+        let (lam, nu) = self
+            .parameters
+            .expected_goals(home as usize, away as usize, neutral);
+        ScoreGrid::new(lam, nu, self.parameters.rho, max_goals)
+    }
+
+    /// Home/draw/away probabilities for many fixtures at once (grids of
+    /// 0..=10 goals), in the order given.
+    pub fn predict_outcomes(
+        &self,
+        fixtures: &[(&str, &str, bool)],
+    ) -> Result<Vec<OutcomeProbabilities>, PredictError> {
+        fixtures
+            .iter()
+            .map(|&(h, a, neutral)| Ok(self.predict(h, a, neutral)?.outcome_probabilities()))
+            .collect()
+    }
+
+    fn pair(&self, home: &str, away: &str) -> Result<(u32, u32), PredictError> {
+        if home == away {
+            return Err(PredictError::SameTeam {
+                team: home.to_owned(),
+            });
+        }
+        Ok((self.team_id(home)?, self.team_id(away)?))
+    }
+}

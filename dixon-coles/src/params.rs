@@ -1,0 +1,168 @@
+//! Model parameters and their layout in the optimiser's flat vector.
+
+use serde::{Deserialize, Serialize};
+
+/// Whether a scalar parameter (home advantage, ρ) is estimated or held fixed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamMode {
+    /// Estimated by the fit.
+    Free,
+    /// Held at this value (e.g. `Fixed(0.0)` drops home advantage, or turns
+    /// the model into the plain independent-Poisson model when used for ρ).
+    Fixed(f64),
+}
+
+impl ParamMode {
+    /// True when the parameter is estimated.
+    pub fn is_free(self) -> bool {
+        matches!(self, ParamMode::Free)
+    }
+}
+
+/// The parameters of a fitted Dixon–Coles model.
+///
+/// `log λ_home = intercept + home_advantage·[not neutral] + attack[home] − defence[away]`,
+/// `log λ_away = intercept + attack[away] − defence[home]`,
+/// with Σ attack = Σ defence = 0. A larger attack scores more, a larger
+/// defence concedes less. `rho` is the Dixon–Coles low-score dependence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Parameters {
+    /// Attack strength per team id (sums to zero).
+    pub attack: Vec<f64>,
+    /// Defence strength per team id (sums to zero).
+    pub defence: Vec<f64>,
+    /// The intercept μ: log of the away side's expected goals between average teams.
+    pub intercept: f64,
+    /// The home advantage γ on the log scale.
+    pub home_advantage: f64,
+    /// The low-score dependence ρ.
+    pub rho: f64,
+}
+
+impl Parameters {
+    /// The number of teams.
+    pub fn n_teams(&self) -> usize {
+        self.attack.len()
+    }
+
+    /// Shifts attack and defence to sum to zero, compensating in the
+    /// intercept, so that every expected-goals value is unchanged:
+    /// `a ← a − mean(a)`, `d ← d − mean(d)`, `μ ← μ + mean(a) − mean(d)`.
+    pub fn centre(&mut self) {
+        let n = self.attack.len() as f64;
+        if n == 0.0 {
+            return;
+        }
+        let mean_attack = self.attack.iter().sum::<f64>() / n;
+        let mean_defence = self.defence.iter().sum::<f64>() / n;
+        self.attack.iter_mut().for_each(|a| *a -= mean_attack);
+        self.defence.iter_mut().for_each(|d| *d -= mean_defence);
+        self.intercept += mean_attack - mean_defence;
+    }
+
+    /// The expected goals `(λ_home, λ_away)` for team ids `home`, `away`.
+    ///
+    /// `λ_home = exp(μ + γ·[not neutral] + attack[home] − defence[away])`,
+    /// `λ_away = exp(μ + attack[away] − defence[home])`.
+    pub fn expected_goals(&self, home: usize, away: usize, neutral: bool) -> (f64, f64) {
+        let gamma = if neutral { 0.0 } else { self.home_advantage };
+        let home_rate = (self.intercept + gamma + self.attack[home] - self.defence[away]).exp();
+        let away_rate = (self.intercept + self.attack[away] - self.defence[home]).exp();
+        (home_rate, away_rate)
+    }
+}
+
+/// Where each estimated parameter sits in the optimiser's flat vector:
+/// `attack[0..n]`, `defence[0..n]`, intercept, then home advantage and ρ
+/// when they are free.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamLayout {
+    /// The number of teams `n`.
+    pub n_teams: usize,
+    /// The index of the home advantage, when it is free.
+    pub home_advantage: Option<usize>,
+    /// The index of ρ, when it is free.
+    pub rho: Option<usize>,
+    /// The length of the flat vector.
+    pub len: usize,
+}
+
+impl ParamLayout {
+    /// The layout for `n_teams` teams with the given free scalars.
+    pub fn new(n_teams: usize, home_advantage_free: bool, rho_free: bool) -> Self {
+        let mut len = 2 * n_teams + 1;
+        let home_advantage = home_advantage_free.then(|| {
+            len += 1;
+            len - 1
+        });
+        let rho = rho_free.then(|| {
+            len += 1;
+            len - 1
+        });
+        Self {
+            n_teams,
+            home_advantage,
+            rho,
+            len,
+        }
+    }
+
+    /// The index of team `t`'s attack.
+    #[inline]
+    pub fn attack(&self, t: usize) -> usize {
+        t
+    }
+
+    /// The index of team `t`'s defence.
+    #[inline]
+    pub fn defence(&self, t: usize) -> usize {
+        self.n_teams + t
+    }
+
+    /// The index of the intercept.
+    #[inline]
+    pub fn intercept(&self) -> usize {
+        2 * self.n_teams
+    }
+
+    /// Writes `params` into a flat vector (fixed scalars are left out).
+    pub fn pack(&self, params: &Parameters) -> Vec<f64> {
+        let mut theta = Vec::with_capacity(self.len);
+        theta.extend_from_slice(&params.attack);
+        theta.extend_from_slice(&params.defence);
+        theta.push(params.intercept);
+        if self.home_advantage.is_some() {
+            theta.push(params.home_advantage);
+        }
+        if self.rho.is_some() {
+            theta.push(params.rho);
+        }
+        theta
+    }
+
+    /// Reads a flat vector back, taking fixed scalars from the arguments.
+    pub fn unpack(&self, theta: &[f64], fixed_home_advantage: f64, fixed_rho: f64) -> Parameters {
+        let n = self.n_teams;
+        Parameters {
+            attack: theta[..n].to_vec(),
+            defence: theta[n..2 * n].to_vec(),
+            intercept: theta[2 * n],
+            home_advantage: self
+                .home_advantage
+                .map_or(fixed_home_advantage, |i| theta[i]),
+            rho: self.rho.map_or(fixed_rho, |i| theta[i]),
+        }
+    }
+
+    /// Centres attack and defence of a flat vector in place (see [`Parameters::centre`]).
+    pub fn centre(&self, theta: &mut [f64]) {
+        let n = self.n_teams;
+        let nf = n as f64;
+        let mean_attack = theta[..n].iter().sum::<f64>() / nf;
+        let mean_defence = theta[n..2 * n].iter().sum::<f64>() / nf;
+        theta[..n].iter_mut().for_each(|a| *a -= mean_attack);
+        theta[n..2 * n].iter_mut().for_each(|d| *d -= mean_defence);
+        theta[2 * n] += mean_attack - mean_defence;
+    }
+}

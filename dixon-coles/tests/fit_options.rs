@@ -1,0 +1,273 @@
+//! Fit options and fit errors: fixed ρ and home advantage, ridge, warm
+//! starts, time decay, non-convergence, unknown teams.
+
+mod common;
+
+use chrono::{Days, NaiveDate};
+use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
+use scoreline_dixon_coles::error::PredictError;
+use scoreline_dixon_coles::fit::{fit, fit_from, FitError, FitOptions, SolverChoice};
+use scoreline_dixon_coles::params::ParamMode;
+use scoreline_dixon_coles::weights::TimeDecay;
+
+fn data() -> Dataset {
+    let truth = common::true_parameters(12, 5);
+    let matches = common::simulate_season(&truth, 21, 0);
+    Dataset::from_matches(&matches, &ValidationOptions::default()).unwrap()
+}
+
+#[test]
+fn fixed_rho_and_home_advantage_stay_fixed() {
+    let d = data();
+    let m = fit(
+        &d,
+        &FitOptions {
+            rho: ParamMode::Fixed(0.0),
+            home_advantage: ParamMode::Fixed(0.0),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(m.parameters().rho, 0.0);
+    assert_eq!(m.parameters().home_advantage, 0.0);
+    let se = m.standard_errors().unwrap();
+    assert!(se.rho.is_none() && se.home_advantage.is_none());
+    let free = fit(&d, &FitOptions::default()).unwrap();
+    assert!(free.summary().log_likelihood > m.summary().log_likelihood);
+    // No home advantage: swapping venue only swaps the probabilities.
+    let p = m
+        .predict("T00", "T01", false)
+        .unwrap()
+        .outcome_probabilities();
+    let q = m
+        .predict("T01", "T00", false)
+        .unwrap()
+        .outcome_probabilities();
+    assert!((p.home - q.away).abs() < 1e-12);
+}
+
+#[test]
+fn ridge_shrinks_ratings_towards_average() {
+    let d = data();
+    let plain = fit(&d, &FitOptions::default()).unwrap();
+    let ridge = fit(
+        &d,
+        &FitOptions {
+            ridge: 5.0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let spread = |m: &scoreline_dixon_coles::model::FittedModel| {
+        m.parameters().attack.iter().map(|a| a * a).sum::<f64>()
+    };
+    assert!(spread(&ridge) < 0.8 * spread(&plain));
+    assert!(ridge.summary().objective < ridge.summary().log_likelihood);
+    assert!(ridge.parameters().attack.iter().sum::<f64>().abs() < 1e-12);
+}
+
+#[test]
+fn warm_start_reaches_the_same_optimum_faster() {
+    let d = data();
+    let cold = fit(&d, &FitOptions::default()).unwrap();
+    let warm = fit_from(&d, &FitOptions::default(), &cold).unwrap();
+    assert!(warm.summary().iterations <= 1);
+    assert!((warm.summary().log_likelihood - cold.summary().log_likelihood).abs() < 1e-9);
+}
+
+#[test]
+fn newton_and_lbfgs_agree() {
+    let d = data();
+    let newton = fit(
+        &d,
+        &FitOptions {
+            solver: SolverChoice::Newton,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let lbfgs = fit(
+        &d,
+        &FitOptions {
+            solver: SolverChoice::Lbfgs,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(lbfgs.summary().solver, "lbfgs");
+    assert!((newton.summary().log_likelihood - lbfgs.summary().log_likelihood).abs() < 1e-8);
+    let p = newton
+        .predict("T03", "T07", false)
+        .unwrap()
+        .outcome_probabilities();
+    let q = lbfgs
+        .predict("T03", "T07", false)
+        .unwrap()
+        .outcome_probabilities();
+    assert!((p.home - q.home).abs() < 1e-6);
+}
+
+#[test]
+fn iteration_cap_is_an_error_not_a_result() {
+    let err = fit(
+        &data(),
+        &FitOptions {
+            max_iterations: 1,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, FitError::NotConverged { iterations: 1, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("did not converge"));
+}
+
+#[test]
+fn matches_after_the_reference_date_are_ignored() {
+    let d0 = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let truth = common::true_parameters(8, 9);
+    let mut matches = common::simulate_season(&truth, 4, 0);
+    let cut = d0 + Days::new(365 * 5);
+    let before = Dataset::from_matches(&matches, &ValidationOptions::default()).unwrap();
+    let options = FitOptions {
+        time_decay: TimeDecay {
+            xi_per_day: 0.002,
+            reference_date: Some(cut),
+        },
+        ..Default::default()
+    };
+    let base = fit(&before, &options).unwrap();
+    // Future matches with absurd scores change nothing.
+    for (i, m) in matches.clone().iter().enumerate().take(20) {
+        let mut later = m.clone();
+        later.date = cut + Days::new(1 + i as u64);
+        later.home_goals = 9;
+        matches.push(later);
+    }
+    let with_future = Dataset::from_matches(&matches, &ValidationOptions::default()).unwrap();
+    let model = fit(&with_future, &options).unwrap();
+    assert_eq!(model.summary().matches_used, base.summary().matches_used);
+    assert!((model.summary().log_likelihood - base.summary().log_likelihood).abs() < 1e-9);
+}
+
+#[test]
+fn all_matches_in_the_future_is_an_error() {
+    let options = FitOptions {
+        time_decay: TimeDecay {
+            xi_per_day: 0.001,
+            reference_date: NaiveDate::from_ymd_opt(2000, 1, 1),
+        },
+        ..Default::default()
+    };
+    assert!(matches!(
+        fit(&data(), &options),
+        Err(FitError::NoWeightedMatches)
+    ));
+}
+
+#[test]
+fn a_team_with_only_zero_weight_matches_is_named() {
+    let d0 = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let mut matches = common::simulate_season(&common::true_parameters(6, 1), 2, 0);
+    let mut zero = Match::new(d0, "Newcomer", "T00", 1, 1);
+    zero.weight = Some(0.0);
+    matches.push(zero);
+    let d = Dataset::from_matches(&matches, &ValidationOptions::default()).unwrap();
+    let err = fit(&d, &FitOptions::default()).unwrap_err();
+    assert!(
+        matches!(&err, FitError::UnratedTeam { team } if team == "Newcomer"),
+        "{err}"
+    );
+    // With a ridge penalty the newcomer is rated at the league average.
+    let m = fit(
+        &d,
+        &FitOptions {
+            ridge: 0.1,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let id = m.team_id("Newcomer").unwrap() as usize;
+    assert!(m.parameters().attack[id].abs() < 0.05);
+}
+
+#[test]
+fn invalid_options_are_rejected() {
+    let d = data();
+    for options in [
+        FitOptions {
+            ridge: -1.0,
+            ..Default::default()
+        },
+        FitOptions {
+            ridge: f64::NAN,
+            ..Default::default()
+        },
+        FitOptions {
+            gradient_tolerance: 0.0,
+            ..Default::default()
+        },
+        FitOptions {
+            time_decay: TimeDecay {
+                xi_per_day: -0.1,
+                reference_date: None,
+            },
+            ..Default::default()
+        },
+        FitOptions {
+            rho: ParamMode::Fixed(f64::INFINITY),
+            ..Default::default()
+        },
+        FitOptions {
+            max_iterations: 0,
+            ..Default::default()
+        },
+    ] {
+        assert!(
+            matches!(fit(&d, &options), Err(FitError::InvalidOption { .. })),
+            "{options:?}"
+        );
+    }
+}
+
+#[test]
+fn prediction_errors_are_typed() {
+    let m = fit(&data(), &FitOptions::default()).unwrap();
+    match m.predict("T0", "T01", false).unwrap_err() {
+        PredictError::UnknownTeam { team, closest } => {
+            assert_eq!(team, "T0");
+            assert_eq!(closest.len(), 3);
+            assert!(closest[0].starts_with("T0"));
+        }
+        other => panic!("{other}"),
+    }
+    assert!(matches!(
+        m.predict("T01", "T01", false),
+        Err(PredictError::SameTeam { .. })
+    ));
+    assert!(matches!(
+        m.predict_with_max_goals("T01", "T02", false, 51),
+        Err(PredictError::MaxGoalsTooLarge {
+            max_goals: 51,
+            cap: 50
+        })
+    ));
+    let g = m.predict_with_max_goals("T01", "T02", false, 50).unwrap();
+    assert!(g.mass_outside() < 1e-15);
+    assert!(matches!(g.over(2.3), Err(PredictError::InvalidLine { .. })));
+    assert!(matches!(
+        g.over(f64::NAN),
+        Err(PredictError::InvalidLine { .. })
+    ));
+}
+
+#[test]
+fn neutral_venue_removes_home_advantage() {
+    let m = fit(&data(), &FitOptions::default()).unwrap();
+    let (h1, a1) = m.expected_goals("T02", "T05", true).unwrap();
+    let (h2, a2) = m.expected_goals("T02", "T05", false).unwrap();
+    assert!((h2 / h1 - m.parameters().home_advantage.exp()).abs() < 1e-12);
+    assert_eq!(a1, a2);
+}
