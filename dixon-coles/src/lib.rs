@@ -35,8 +35,10 @@
 //!
 //! // A tiny league; real data comes from data::football_data.
 //! let day = NaiveDate::from_ymd_opt(2024, 8, 1).unwrap();
-//! let results = [("Ajax", "PSV", 2, 1), ("PSV", "Feyenoord", 1, 1), ("Feyenoord", "Ajax", 0, 2),
-//!                ("PSV", "Ajax", 3, 1), ("Feyenoord", "PSV", 0, 0), ("Ajax", "Feyenoord", 1, 0)];
+//! let results = [("Ajax", "PSV", 2, 1), ("PSV", "Feyenoord", 1, 1), ("Feyenoord", "AZ", 0, 2),
+//!                ("AZ", "Ajax", 1, 3), ("Ajax", "Feyenoord", 2, 0), ("PSV", "AZ", 0, 1),
+//!                ("PSV", "Ajax", 1, 1), ("Feyenoord", "PSV", 2, 3), ("AZ", "Feyenoord", 4, 2),
+//!                ("Ajax", "AZ", 1, 0), ("Feyenoord", "Ajax", 0, 0), ("AZ", "PSV", 2, 2)];
 //! let matches: Vec<Match> = results.iter().enumerate()
 //!     .map(|(i, &(h, a, x, y))| Match::new(day + Days::new(7 * i as u64), h, a, x, y))
 //!     .collect();

@@ -14,9 +14,8 @@
 //! Every τ of an observed low score must stay strictly positive; outside
 //! that region the objective is −∞, so solvers stay inside it.
 
-use std::collections::HashMap;
-
 use nalgebra::DMatrix;
+use rustc_hash::FxHashMap;
 
 use crate::data::Dataset;
 use crate::fit::FitError;
@@ -113,7 +112,7 @@ impl DixonColesProblem {
             total_weight: 0.0,
             n_matches: 0,
         };
-        let mut slot: HashMap<(u32, u32, bool), usize> = HashMap::new();
+        let mut slot: FxHashMap<(u32, u32, bool), usize> = FxHashMap::default();
         for (i, &w) in weights.iter().enumerate() {
             let w = w * data.weight()[i];
             if !w.is_finite() || w < 0.0 {

@@ -130,12 +130,15 @@ impl FittedModel {
     /// The score grid (0..=10 goals a side) for `home` v `away`.
     ///
     /// ```
-    /// # use chrono::NaiveDate;
+    /// # use chrono::{Days, NaiveDate};
     /// # use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
     /// # use scoreline_dixon_coles::fit::{fit, FitOptions};
-    /// # let d = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
-    /// # let pairs = [("A", "B", 2, 1), ("B", "C", 0, 0), ("C", "A", 1, 1), ("B", "A", 3, 0), ("C", "B", 0, 2), ("A", "C", 1, 0)];
-    /// # let matches: Vec<Match> = pairs.iter().map(|&(h, a, x, y)| Match::new(d, h, a, x, y)).collect();
+    /// # let day = NaiveDate::from_ymd_opt(2024, 8, 1).unwrap();
+    /// # let results = [("A", "B", 2, 1), ("B", "C", 1, 1), ("C", "D", 0, 2), ("D", "A", 1, 3),
+    /// #                ("A", "C", 2, 0), ("B", "D", 0, 1), ("B", "A", 1, 1), ("C", "B", 2, 3),
+    /// #                ("D", "C", 4, 2), ("A", "D", 1, 0), ("C", "A", 0, 0), ("D", "B", 2, 2)];
+    /// # let matches: Vec<Match> = results.iter().enumerate()
+    /// #     .map(|(i, &(h, a, x, y))| Match::new(day + Days::new(i as u64), h, a, x, y)).collect();
     /// # let data = Dataset::from_matches(&matches, &ValidationOptions::default()).unwrap();
     /// # let model = fit(&data, &FitOptions::default()).unwrap();
     /// let grid = model.predict("A", "B", false).unwrap();

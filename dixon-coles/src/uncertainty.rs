@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::fit::FitError;
 use crate::likelihood::DixonColesProblem;
+use crate::params::ParamLayout;
 
 /// Standard errors of the estimates (`None` for a parameter held fixed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,12 +36,24 @@ pub fn standard_errors(
     problem: &DixonColesProblem,
     theta: &[f64],
 ) -> Result<StandardErrors, FitError> {
-    let layout = problem.layout();
-    let p = layout.len;
-    let n = layout.n_teams;
+    let p = problem.layout().len;
     let mut gradient = vec![0.0; p];
     let mut hessian = DMatrix::zeros(p, p);
     problem.objective_gradient_hessian(theta, &mut gradient, &mut hessian);
+    standard_errors_from_hessian(problem.layout(), &hessian)
+}
+
+/// [`standard_errors`] from a Hessian already computed at the optimum.
+///
+/// Only the diagonal of the covariance and the sums over the attack and
+/// defence blocks are needed, so with `Zᵀ A Z = L Lᵀ` (Cholesky) and
+/// `X = L⁻¹`: `Var_k = Σ_j X_jk²` and `1ᵀ Cov_block 1 = ‖X 1_block‖²`.
+pub fn standard_errors_from_hessian(
+    layout: ParamLayout,
+    hessian: &DMatrix<f64>,
+) -> Result<StandardErrors, FitError> {
+    let p = layout.len;
+    let n = layout.n_teams;
     // Reduced coordinate k ↦ (its own full index, the index it is subtracted from).
     let last_attack = n - 1;
     let last_defence = 2 * n - 1;
@@ -71,28 +84,23 @@ pub fn standard_errors(
         }
         v
     });
-    let cov = reduced
-        .cholesky()
-        .ok_or(FitError::SingularInformation)?
-        .inverse();
-    let sd = |v: f64| v.max(0.0).sqrt();
+    let chol = reduced.cholesky().ok_or(FitError::SingularInformation)?;
+    let x = chol
+        .l()
+        .solve_lower_triangular(&DMatrix::identity(r, r))
+        .ok_or(FitError::SingularInformation)?;
+    let variance: Vec<f64> = (0..r).map(|k| x.column(k).norm_squared()).collect();
     let block_sum = |from: usize, to: usize| -> f64 {
-        let mut s = 0.0;
-        for k in from..to {
-            for l in from..to {
-                s += cov[(k, l)];
-            }
-        }
-        s
+        (0..r)
+            .map(|j| (from..to).map(|k| x[(j, k)]).sum::<f64>().powi(2))
+            .sum()
     };
-    let mut attack: Vec<f64> = (0..n - 1).map(|k| sd(cov[(k, k)])).collect();
+    let sd = |v: f64| v.max(0.0).sqrt();
+    let mut attack: Vec<f64> = (0..n - 1).map(|k| sd(variance[k])).collect();
     attack.push(sd(block_sum(0, n - 1)));
-    let mut defence: Vec<f64> = (n - 1..2 * n - 2).map(|k| sd(cov[(k, k)])).collect();
+    let mut defence: Vec<f64> = (n - 1..2 * n - 2).map(|k| sd(variance[k])).collect();
     defence.push(sd(block_sum(n - 1, 2 * n - 2)));
-    let scalar = |full: usize| {
-        let k = full - 2;
-        sd(cov[(k, k)])
-    };
+    let scalar = |full: usize| sd(variance[full - 2]);
     Ok(StandardErrors {
         attack,
         defence,

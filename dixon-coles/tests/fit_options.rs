@@ -271,3 +271,43 @@ fn neutral_venue_removes_home_advantage() {
     assert!((h2 / h1 - m.parameters().home_advantage.exp()).abs() < 1e-12);
     assert_eq!(a1, a2);
 }
+
+#[test]
+fn non_convergence_says_why() {
+    let d0 = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    // "C" never scores: its attack has no finite estimate.
+    let results = [
+        ("A", "B", 2, 1),
+        ("B", "C", 1, 0),
+        ("C", "A", 0, 2),
+        ("B", "A", 3, 1),
+        ("C", "B", 0, 2),
+        ("A", "C", 1, 0),
+    ];
+    let matches: Vec<Match> = results
+        .iter()
+        .enumerate()
+        .map(|(i, &(h, a, x, y))| Match::new(d0 + Days::new(i as u64), h, a, x, y))
+        .collect();
+    let data = Dataset::from_matches(&matches, &ValidationOptions::default()).unwrap();
+    let options = FitOptions {
+        rho: ParamMode::Fixed(0.0),
+        max_iterations: 60,
+        ..Default::default()
+    };
+    let err = fit(&data, &options).unwrap_err();
+    assert!(
+        matches!(&err, FitError::DivergentRating { team, parameter: "attack", .. } if team == "C"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("ridge option"), "{err}");
+    // The ridge option gives a finite answer.
+    assert!(fit(
+        &data,
+        &FitOptions {
+            ridge: 0.1,
+            ..options
+        }
+    )
+    .is_ok());
+}

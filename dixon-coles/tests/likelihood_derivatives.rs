@@ -11,7 +11,10 @@ use scoreline_dixon_coles::likelihood::{DixonColesProblem, ModelSpec};
 use scoreline_dixon_coles::params::ParamMode;
 
 /// Random matches between `n` teams, low scores over-represented, some neutral.
-fn matches_strategy() -> impl Strategy<Value = (usize, Vec<(usize, usize, u32, u32, bool, f64)>)> {
+/// (home, away, home goals, away goals, neutral, weight)
+type RawMatch = (usize, usize, u32, u32, bool, f64);
+
+fn matches_strategy() -> impl Strategy<Value = (usize, Vec<RawMatch>)> {
     (3usize..7).prop_flat_map(|n| {
         let one = (0..n, 1..n, 0u32..4, 0u32..4, any::<bool>(), 0.05f64..2.0)
             .prop_map(move |(h, off, x, y, neutral, w)| (h, (h + off) % n, x, y, neutral, w));

@@ -1,10 +1,10 @@
 //! The validated, integer-indexed dataset that the likelihood works on.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::validate::{check_duplicates, check_record, components};
+use super::validate::{check_duplicates, check_record, component_count, components};
 use super::{DataError, Match, TeamIndex};
 
 /// The default cap on goals per side. Real data has a 31–0 international, so
@@ -38,7 +38,8 @@ pub struct DataFingerprint {
     pub first_date: NaiveDate,
     /// The latest match date.
     pub last_date: NaiveDate,
-    /// SHA-256 (hex) over the matches in order: date, teams, goals, venue, weight.
+    /// SHA-256 (hex) over the team names, then the matches in order (date,
+    /// team ids, goals, venue, weight).
     pub sha256: String,
 }
 
@@ -65,7 +66,7 @@ impl Dataset {
     /// switched off) a connected team graph.
     ///
     /// ```
-    /// use chrono::NaiveDate;
+    /// use chrono::{Datelike, NaiveDate};
     /// use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
     /// let d = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
     /// let data = Dataset::from_matches(
@@ -79,7 +80,6 @@ impl Dataset {
         for (i, m) in matches.iter().enumerate() {
             check_record(m, i, options.max_goals)?;
         }
-        check_duplicates(matches)?;
         let teams = TeamIndex::from_names(
             matches
                 .iter()
@@ -99,10 +99,17 @@ impl Dataset {
             weight: matches.iter().map(|m| m.weight.unwrap_or(1.0)).collect(),
             teams,
         };
+        check_duplicates(matches, &data.home_team, &data.away_team)?;
         if options.require_connected {
-            let groups = data.components();
-            if groups.len() > 1 {
-                return Err(DataError::Disconnected { components: groups });
+            let edges = data
+                .home_team
+                .iter()
+                .copied()
+                .zip(data.away_team.iter().copied());
+            if component_count(data.teams.len(), edges) > 1 {
+                return Err(DataError::Disconnected {
+                    components: data.components(),
+                });
             }
         }
         Ok(data)
@@ -179,18 +186,21 @@ impl Dataset {
         let first_date = *self.dates.iter().min()?;
         let last_date = *self.dates.iter().max()?;
         let mut hasher = Sha256::new();
-        for i in 0..self.len() {
-            hasher.update(self.dates[i].to_string().as_bytes());
+        for name in self.teams.names() {
+            hasher.update(name.as_bytes());
             hasher.update([0]);
-            hasher.update(self.teams.name(self.home_team[i]).as_bytes());
-            hasher.update([0]);
-            hasher.update(self.teams.name(self.away_team[i]).as_bytes());
-            hasher.update([0]);
-            hasher.update(self.home_goals[i].to_le_bytes());
-            hasher.update(self.away_goals[i].to_le_bytes());
-            hasher.update([u8::from(self.neutral[i])]);
-            hasher.update(self.weight[i].to_le_bytes());
         }
+        let mut bytes = Vec::with_capacity(self.len() * 29);
+        for i in 0..self.len() {
+            bytes.extend_from_slice(&self.dates[i].num_days_from_ce().to_le_bytes());
+            bytes.extend_from_slice(&self.home_team[i].to_le_bytes());
+            bytes.extend_from_slice(&self.away_team[i].to_le_bytes());
+            bytes.extend_from_slice(&self.home_goals[i].to_le_bytes());
+            bytes.extend_from_slice(&self.away_goals[i].to_le_bytes());
+            bytes.push(u8::from(self.neutral[i]));
+            bytes.extend_from_slice(&self.weight[i].to_le_bytes());
+        }
+        hasher.update(&bytes);
         let digest = hasher.finalize();
         let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
         Some(DataFingerprint {
@@ -206,7 +216,7 @@ impl Dataset {
 /// data such as international results where some teams never meet the rest.
 ///
 /// ```
-/// use chrono::NaiveDate;
+/// use chrono::{Datelike, NaiveDate};
 /// use scoreline_dixon_coles::data::{keep_largest_component, Match};
 /// let d = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
 /// let kept = keep_largest_component(&[

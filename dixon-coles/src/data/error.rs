@@ -119,7 +119,7 @@ pub enum DataError {
         /// The second occurrence.
         row: RowRef,
         /// The first occurrence.
-        first: RowRef,
+        first: Box<RowRef>,
         /// The date.
         date: chrono::NaiveDate,
         /// The home team.

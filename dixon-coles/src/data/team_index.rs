@@ -1,6 +1,6 @@
 //! Interning team names to dense integer ids.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 #[serde(from = "Vec<String>", into = "Vec<String>")]
 pub struct TeamIndex {
     names: Vec<String>,
-    ids: HashMap<String, u32>,
+    ids: FxHashMap<String, u32>,
 }
 
 impl TeamIndex {
@@ -30,9 +30,15 @@ impl TeamIndex {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let mut sorted: Vec<String> = names.into_iter().map(|s| s.as_ref().to_owned()).collect();
-        sorted.sort();
-        sorted.dedup();
+        let mut seen: FxHashMap<String, ()> = FxHashMap::default();
+        for name in names {
+            let name = name.as_ref();
+            if !seen.contains_key(name) {
+                seen.insert(name.to_owned(), ());
+            }
+        }
+        let mut sorted: Vec<String> = seen.into_keys().collect();
+        sorted.sort_unstable();
         Self::from(sorted)
     }
 

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use chrono::NaiveDate;
 
 use super::{DataError, Match, RowRef, TeamIndex};
@@ -62,15 +64,21 @@ pub(super) fn check_record(m: &Match, index: usize, max_goals: u32) -> Result<()
     Ok(())
 }
 
-/// Rejects a second record with the same date, home team and away team.
-pub(super) fn check_duplicates(matches: &[Match]) -> Result<(), DataError> {
-    let mut seen: HashMap<(NaiveDate, &str, &str), usize> = HashMap::with_capacity(matches.len());
+/// Rejects a second record with the same date, home team and away team
+/// (given as interned ids, parallel to `matches`).
+pub(super) fn check_duplicates(
+    matches: &[Match],
+    home: &[u32],
+    away: &[u32],
+) -> Result<(), DataError> {
+    let mut seen: FxHashMap<(NaiveDate, u32, u32), usize> = FxHashMap::default();
+    seen.reserve(matches.len());
     for (i, m) in matches.iter().enumerate() {
-        let key = (m.date, m.home_team.as_str(), m.away_team.as_str());
+        let key = (m.date, home[i], away[i]);
         if let Some(&first) = seen.get(&key) {
             return Err(DataError::DuplicateMatch {
                 row: row_of(m, i),
-                first: row_of(&matches[first], first),
+                first: Box::new(row_of(&matches[first], first)),
                 date: m.date,
                 home: m.home_team.clone(),
                 away: m.away_team.clone(),
@@ -81,25 +89,40 @@ pub(super) fn check_duplicates(matches: &[Match]) -> Result<(), DataError> {
     Ok(())
 }
 
-/// Groups the teams into connected components of the "has played" graph,
-/// largest first (ties by first name). Edges are `(home_id, away_id)` pairs.
-pub fn components(teams: &TeamIndex, edges: impl Iterator<Item = (u32, u32)>) -> Vec<Vec<String>> {
-    let n = teams.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
+fn find(parent: &mut [usize], mut x: usize) -> usize {
+    while parent[x] != x {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
     }
+    x
+}
+
+/// Union–find over the "has played" graph: the root of every team id and
+/// the number of groups.
+fn union_find(n: usize, edges: impl Iterator<Item = (u32, u32)>) -> (Vec<usize>, usize) {
+    let mut parent: Vec<usize> = (0..n).collect();
+    let mut groups = n;
     for (a, b) in edges {
         let ra = find(&mut parent, a as usize);
         let rb = find(&mut parent, b as usize);
         if ra != rb {
             parent[ra.max(rb)] = ra.min(rb);
+            groups -= 1;
         }
     }
+    (parent, groups)
+}
+
+/// The number of connected groups of teams.
+pub fn component_count(n_teams: usize, edges: impl Iterator<Item = (u32, u32)>) -> usize {
+    union_find(n_teams, edges).1
+}
+
+/// Groups the teams into connected components of the "has played" graph,
+/// largest first (ties by first name). Edges are `(home_id, away_id)` pairs.
+pub fn components(teams: &TeamIndex, edges: impl Iterator<Item = (u32, u32)>) -> Vec<Vec<String>> {
+    let n = teams.len();
+    let (mut parent, _) = union_find(n, edges);
     let mut groups: HashMap<usize, Vec<String>> = HashMap::new();
     for id in 0..n {
         let root = find(&mut parent, id);

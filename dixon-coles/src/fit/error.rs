@@ -54,6 +54,18 @@ pub enum FitError {
         /// Why it stopped.
         reason: String,
     },
+    /// A rating ran off towards infinity: the likelihood has no finite
+    /// maximum for this team (it never scored, or never conceded, against
+    /// the teams it met).
+    #[error("team {team:?}: {parameter} = {value:.2} has no finite estimate (the team never scored or never conceded enough to pin it down); use the ridge option or more matches")]
+    DivergentRating {
+        /// The team.
+        team: String,
+        /// `attack` or `defence`.
+        parameter: &'static str,
+        /// The value where the solver stopped.
+        value: f64,
+    },
     /// The observed information is not positive definite at the optimum.
     #[error("the observed information matrix is singular at the optimum; standard errors are unavailable")]
     SingularInformation,

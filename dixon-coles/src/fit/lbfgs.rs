@@ -15,6 +15,9 @@ use super::newton::max_abs;
 use super::{SolverReport, Termination};
 use crate::likelihood::DixonColesProblem;
 
+/// The last point evaluated: scaled coordinates, cost and scaled gradient.
+type CachedEvaluation = (Vec<f64>, f64, Vec<f64>);
+
 /// The cost reported outside the feasible region.
 const INFEASIBLE_COST: f64 = 1e100;
 
@@ -30,7 +33,7 @@ pub struct NegativeObjective<'a> {
     problem: &'a DixonColesProblem,
     origin: Vec<f64>,
     scale: Vec<f64>,
-    cache: Mutex<Option<(Vec<f64>, f64, Vec<f64>)>>,
+    cache: Mutex<Option<CachedEvaluation>>,
 }
 
 impl<'a> NegativeObjective<'a> {
@@ -201,6 +204,7 @@ pub fn lbfgs(
         gradient_norm,
         iterations,
         termination,
+        hessian: None,
     }
 }
 
@@ -218,5 +222,6 @@ fn failed(
         objective,
         iterations,
         termination: Termination::Stalled(why),
+        hessian: None,
     }
 }

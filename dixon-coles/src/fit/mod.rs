@@ -24,8 +24,12 @@ use crate::data::Dataset;
 use crate::likelihood::{DixonColesProblem, ModelSpec};
 use crate::model::FittedModel;
 use crate::params::{ParamMode, Parameters};
-use crate::uncertainty::standard_errors;
+use crate::uncertainty::{standard_errors, standard_errors_from_hessian};
 use crate::weights::TimeDecay;
+
+/// A rating beyond ±10 on the log scale (a factor of 22,000 in expected
+/// goals) means the likelihood has no finite maximum for that team.
+pub const MAX_ABS_RATING: f64 = 10.0;
 
 /// Above this many teams [`SolverChoice::Auto`] uses L-BFGS instead of Newton.
 ///
@@ -109,6 +113,8 @@ pub struct SolverReport {
     pub iterations: usize,
     /// Why it stopped.
     pub termination: Termination,
+    /// The Hessian at `theta`, when the solver computed it there.
+    pub hessian: Option<nalgebra::DMatrix<f64>>,
 }
 
 /// The outcome of a fit, stored with the model.
@@ -141,14 +147,15 @@ pub struct FitSummary {
 /// Fits the model to a validated dataset.
 ///
 /// ```
-/// use chrono::NaiveDate;
+/// use chrono::{Days, NaiveDate};
 /// use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
 /// use scoreline_dixon_coles::fit::{fit, FitOptions};
-/// let d = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
-/// let scores = [(2, 1), (0, 0), (1, 1), (3, 0), (0, 2), (1, 0)];
-/// let pairs = [("A", "B"), ("B", "C"), ("C", "A"), ("B", "A"), ("C", "B"), ("A", "C")];
-/// let matches: Vec<Match> = pairs.iter().zip(scores).enumerate()
-///     .map(|(i, ((h, a), (x, y)))| Match::new(d + chrono::Days::new(i as u64), *h, *a, x, y))
+/// let day = NaiveDate::from_ymd_opt(2024, 8, 1).unwrap();
+/// let results = [("A", "B", 2, 1), ("B", "C", 1, 1), ("C", "D", 0, 2), ("D", "A", 1, 3),
+///                ("A", "C", 2, 0), ("B", "D", 0, 1), ("B", "A", 1, 1), ("C", "B", 2, 3),
+///                ("D", "C", 4, 2), ("A", "D", 1, 0), ("C", "A", 0, 0), ("D", "B", 2, 2)];
+/// let matches: Vec<Match> = results.iter().enumerate()
+///     .map(|(i, &(h, a, x, y))| Match::new(day + Days::new(i as u64), h, a, x, y))
 ///     .collect();
 /// let data = Dataset::from_matches(&matches, &ValidationOptions::default()).unwrap();
 /// let model = fit(&data, &FitOptions::default()).unwrap();
@@ -231,11 +238,12 @@ fn fit_inner(
         )
     };
     if report.termination != Termination::Converged {
-        let reason = match &report.termination {
+        let mut reason = match &report.termination {
             Termination::MaxIterations => "the iteration cap was reached".to_owned(),
             Termination::Stalled(why) => why.clone(),
             Termination::Converged => unreachable!(),
         };
+        reason.push_str(&diagnose(&problem, &report.theta));
         return Err(FitError::NotConverged {
             solver: solver_name,
             iterations: report.iterations,
@@ -249,8 +257,20 @@ fn fit_inner(
         problem.fixed_home_advantage(),
         problem.fixed_rho(),
     );
+    for (parameter, values) in [("attack", &params.attack), ("defence", &params.defence)] {
+        if let Some(t) = values.iter().position(|v| v.abs() > MAX_ABS_RATING) {
+            return Err(FitError::DivergentRating {
+                team: data.teams().name(t as u32).to_owned(),
+                parameter,
+                value: values[t],
+            });
+        }
+    }
     let errors = if options.standard_errors {
-        Some(standard_errors(&problem, &report.theta)?)
+        Some(match &report.hessian {
+            Some(h) => standard_errors_from_hessian(layout, h)?,
+            None => standard_errors(&problem, &report.theta)?,
+        })
     } else {
         None
     };
@@ -275,6 +295,31 @@ fn fit_inner(
         data.fingerprint(),
         errors,
     ))
+}
+
+/// A hint about why a fit did not converge: a rating running off to
+/// infinity (a team that never scored or never conceded) or ρ pressed
+/// against the edge of the region where every τ is positive.
+fn diagnose(problem: &DixonColesProblem, theta: &[f64]) -> String {
+    let layout = problem.layout();
+    let n = layout.n_teams;
+    let largest = theta[..2 * n].iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if largest > MAX_ABS_RATING {
+        return format!(
+            "; a team rating has reached {largest:.1} and is still growing (a team that never scored or never conceded has no finite estimate): use the ridge option or more matches"
+        );
+    }
+    if let Some(r) = layout.rho {
+        let rho = theta[r];
+        let mut nudged = theta.to_vec();
+        nudged[r] = rho * 1.01;
+        if !problem.objective(&nudged).is_finite() {
+            return format!(
+                "; ρ = {rho:.4} is at the edge of the region where every τ is positive (too few low-score matches to pin it down): fix ρ (e.g. ParamMode::Fixed(0.0)) or use more matches"
+            );
+        }
+    }
+    String::new()
 }
 
 fn check_options(options: &FitOptions) -> Result<(), FitError> {

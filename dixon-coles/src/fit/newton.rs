@@ -92,6 +92,7 @@ pub fn newton(
         objective,
         iterations,
         termination,
+        hessian: Some(hessian),
     }
 }
 
