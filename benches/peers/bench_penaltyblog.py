@@ -13,7 +13,8 @@ exp(−ξ·days) from the latest date in the fitted data):
 * ``fit_international_since_2010``: ``international/results.csv`` from
   2010-01-01 with both scores present, restricted to the largest connected
   component of the team graph, ``neutral`` passed as ``neutral_venue``, weighted
-  from the last date; ONE fit (it takes ~20 s), median of 3 with ``--full``,
+  from the last date; ONE fit (10-20 s on a quiet machine, far more when the
+  cores are busy), median of 3 with ``--full``,
   omitted with ``--skip-international``;
 * ``predict_one_fixture``: median of 200 single ``predict(home, away,
   max_goals=11)`` calls (0..10 goals, normalised grid) on the one-season model,
