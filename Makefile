@@ -38,6 +38,8 @@ fmt:
 ## peer-refs: regenerate every reference number from the peer scripts in benches/peers/
 peer-refs: venv
 	mkdir -p $(PEERS_OUT)
+	$(VPY) benches/peers/reference_mle.py
+	$(VPY) benches/peers/penaltyblog_fit.py
 
 rust-test:
 	cargo test --workspace --all-targets
