@@ -75,6 +75,11 @@ pub mod weights;
 
 pub use error::{Error, ModelFileError, PredictError};
 
+/// The repository README, compiled here so that its quick start is a doc test.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 /// The names most programs need.
 pub mod prelude {
     pub use crate::data::{Dataset, Fixture, Match, ValidationOptions};
