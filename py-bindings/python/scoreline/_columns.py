@@ -1,0 +1,100 @@
+"""Turning user input (pandas, numpy, lists, dicts of columns) into the plain
+arrays the native module takes. Only conversion lives here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ._scoreline import DataError
+
+ColumnSource = Any  # a pandas DataFrame, a Mapping of columns, or None
+
+
+def column(data: ColumnSource, spec: Any, name: str) -> Any:
+    """The column named ``spec`` in ``data``, or ``spec`` itself when it is array-like."""
+    if isinstance(spec, str):
+        if data is None:
+            raise DataError(f"{name}: column {spec!r} given but no data")
+        try:
+            return data[spec]
+        except (KeyError, IndexError):
+            available = list(data.keys()) if isinstance(data, Mapping) else list(getattr(data, "columns", []))
+            raise DataError(f"{name}: no column {spec!r} (columns: {available})") from None
+    return spec
+
+
+def strings(values: Any, name: str) -> list[str]:
+    """Team names as a list of str (rejecting missing values)."""
+    out = []
+    for i, v in enumerate(_to_list(values)):
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            raise DataError(f"row {i}: {name} is missing")
+        out.append(str(v))
+    return out
+
+
+def floats(values: Any, name: str) -> np.ndarray:
+    """A float64 array (goals are checked to be whole numbers in Rust)."""
+    try:
+        arr = np.asarray(_to_numpy(values), dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{name}: cannot be read as numbers ({exc})") from None
+    if arr.ndim != 1:
+        raise DataError(f"{name}: expected a 1-D column, got shape {arr.shape}")
+    return np.ascontiguousarray(arr)
+
+
+def booleans(values: Any, name: str, n: int) -> np.ndarray:
+    """A bool array of length ``n``."""
+    arr = np.asarray(_to_numpy(values))
+    if arr.dtype != np.bool_:
+        if arr.dtype.kind in "iuf" and np.all(np.isin(arr, [0, 1])):
+            arr = arr.astype(bool)
+        elif arr.dtype.kind in "OUS":
+            lowered = np.char.lower(arr.astype(str))
+            if not np.all(np.isin(lowered, ["true", "false", "1", "0"])):
+                raise DataError(f"{name}: expected booleans, got values like {arr[:3].tolist()}")
+            arr = np.isin(lowered, ["true", "1"])
+        else:
+            raise DataError(f"{name}: expected booleans, got dtype {arr.dtype}")
+    if arr.shape != (n,):
+        raise DataError(f"{name}: has {arr.size} rows, expected {n}")
+    return np.ascontiguousarray(arr)
+
+
+def days(values: Any, name: str) -> np.ndarray:
+    """Dates as int64 days since 1970-01-01 (accepts datetime64, pandas, ISO strings, date objects)."""
+    try:
+        arr = np.asarray(_to_numpy(values)).astype("datetime64[D]")
+    except (TypeError, ValueError) as exc:
+        raise DataError(f"{name}: cannot be read as dates ({exc}); parse them first, e.g. with pandas.to_datetime") from None
+    if np.isnat(arr).any():
+        raise DataError(f"row {int(np.argmax(np.isnat(arr)))}: {name} is missing")
+    return np.ascontiguousarray(arr.astype(np.int64))
+
+
+def one_day(value: Any, name: str) -> int:
+    """One date as days since 1970-01-01."""
+    return int(days([value], name)[0])
+
+
+def is_pandas(obj: Any) -> bool:
+    """True for a pandas Series or DataFrame (without importing pandas)."""
+    return type(obj).__module__.startswith("pandas")
+
+
+def _to_numpy(values: Any) -> Any:
+    if hasattr(values, "to_numpy"):
+        return values.to_numpy()
+    return values
+
+
+def _to_list(values: Any) -> Sequence[Any]:
+    if hasattr(values, "tolist"):
+        return values.tolist()  # type: ignore[no-any-return]
+    if isinstance(values, (str, bytes)):
+        raise DataError("expected a column of team names, got a single string")
+    return list(values)

@@ -1,0 +1,316 @@
+"""The Dixon–Coles model: ``DixonColes().fit(df)`` and predictions, with every
+computation in Rust."""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+import numpy as np
+
+from . import _columns as col
+from ._scoreline import FittedModel, ScoreGrid, ScorelineError
+
+
+class NotFittedError(ScorelineError):
+    """The model was used before ``fit`` (or ``load``)."""
+
+
+class DixonColes:
+    """The Dixon–Coles (1997) goal model.
+
+    ``log λ_home = μ + γ·[not neutral] + attack[home] − defence[away]``,
+    ``log λ_away = μ + attack[away] − defence[home]``, Σ attack = Σ defence = 0,
+    with the low-score correction τ controlled by ρ and time-decay weights
+    ``exp(−xi · days before the reference date)``.
+
+    Parameters
+    ----------
+    xi : decay rate per day (0 weighs every match equally).
+    rho : estimate ρ (``False`` fixes ρ = 0, the independent-Poisson model).
+    home_advantage : estimate γ (``False`` fixes it at 0).
+    ridge : penalty ``ridge·Σ(attack² + defence²)`` (use it for small data or
+        teams that never scored).
+    max_goals : goals a side in score grids (at most 50).
+
+    Example
+    -------
+    >>> import scoreline
+    >>> model = scoreline.DixonColes(xi=0.0).fit(
+    ...     {"HomeTeam": ["A", "B", "C", "A", "B", "C"], "AwayTeam": ["B", "C", "A", "C", "A", "B"],
+    ...      "FTHG": [2, 1, 0, 3, 1, 2], "FTAG": [1, 1, 2, 0, 1, 2],
+    ...      "Date": ["2024-08-01", "2024-08-02", "2024-08-03", "2024-08-04", "2024-08-05", "2024-08-06"]},
+    ...     )
+    >>> round(sum(model.predict("A", "B").home_draw_away), 12)
+    1.0
+    """
+
+    def __init__(
+        self,
+        xi: float = 0.0018,
+        rho: bool = True,
+        home_advantage: bool = True,
+        ridge: float = 0.0,
+        max_goals: int = 10,
+        max_iterations: int = 1000,
+        tolerance: float = 1e-7,
+    ) -> None:
+        self.xi = xi
+        self.rho = rho
+        self.home_advantage = home_advantage
+        self.ridge = ridge
+        self.max_goals = max_goals
+        self.max_iterations = max_iterations
+        self.tolerance = tolerance
+        self._model: FittedModel | None = None
+
+    # -- fitting -----------------------------------------------------------------
+
+    def fit(
+        self,
+        data: Any = None,
+        *,
+        home: Any = "HomeTeam",
+        away: Any = "AwayTeam",
+        home_goals: Any = "FTHG",
+        away_goals: Any = "FTAG",
+        date: Any = "Date",
+        neutral: Any = None,
+        weights: Any = None,
+        reference_date: Any = None,
+    ) -> DixonColes:
+        """Fits to ``data`` (a DataFrame or a dict of columns); each column
+        argument is a column name or the values themselves. ``date=None``
+        treats rows as consecutive days (use with ``xi=0``). Returns self.
+        The fit runs with the GIL released."""
+        home_names = col.strings(col.column(data, home, "home"), "home")
+        n = len(home_names)
+        away_names = col.strings(col.column(data, away, "away"), "away")
+        hg = col.floats(col.column(data, home_goals, "home_goals"), "home_goals")
+        ag = col.floats(col.column(data, away_goals, "away_goals"), "away_goals")
+        dates = np.arange(n, dtype=np.int64) if date is None else col.days(col.column(data, date, "date"), "date")
+        neutral_arr = None if neutral is None else col.booleans(col.column(data, neutral, "neutral"), "neutral", n)
+        weight_arr = None if weights is None else col.floats(col.column(data, weights, "weights"), "weights")
+        self._model = FittedModel.fit(
+            home_names,
+            away_names,
+            hg,
+            ag,
+            dates,
+            neutral=neutral_arr,
+            weights=weight_arr,
+            xi=self.xi,
+            reference_date=None if reference_date is None else col.one_day(reference_date, "reference_date"),
+            rho=self.rho,
+            home_advantage=self.home_advantage,
+            ridge=self.ridge,
+            max_iterations=self.max_iterations,
+            tolerance=self.tolerance,
+        )
+        return self
+
+    @property
+    def fitted_model(self) -> FittedModel:
+        """The native fitted model (raises ``NotFittedError`` before ``fit``)."""
+        if self._model is None:
+            raise NotFittedError("call fit() or DixonColes.load() first")
+        return self._model
+
+    # -- predicting --------------------------------------------------------------
+
+    def predict(self, home: str, away: str, neutral: bool = False) -> ScoreGrid:
+        """The score grid (and every market on it) for one fixture."""
+        return self.fitted_model.predict(home, away, neutral, self.max_goals)
+
+    def predict_proba(self, home_teams: Any, away_teams: Any, neutral: Any = None) -> Any:
+        """Home/draw/away probabilities, an (n, 3) array — or a DataFrame with
+        columns home, draw, away when the teams come as a pandas Series."""
+        home_names = col.strings(home_teams, "home_teams")
+        neutral_list = None if neutral is None else col.booleans(neutral, "neutral", len(home_names)).tolist()
+        probs = self.fitted_model.predict_proba(home_names, col.strings(away_teams, "away_teams"), neutral_list, self.max_goals)
+        if col.is_pandas(home_teams):
+            import pandas as pd
+
+            return pd.DataFrame(probs, columns=["home", "draw", "away"], index=home_teams.index)
+        return probs
+
+    def predict_markets(
+        self, fixtures: Any, *, home: Any = "HomeTeam", away: Any = "AwayTeam", neutral: Any = None
+    ) -> Any:
+        """A DataFrame of the usual markets per fixture (1X2, expected goals,
+        over 1.5/2.5/3.5, both teams to score, double chance, draw no bet,
+        expected points, most likely score)."""
+        import pandas as pd
+
+        home_names = col.strings(col.column(fixtures, home, "home"), "home")
+        away_names = col.strings(col.column(fixtures, away, "away"), "away")
+        neutral_list = None
+        if neutral is not None:
+            neutral_list = col.booleans(col.column(fixtures, neutral, "neutral"), "neutral", len(home_names)).tolist()
+        columns = self.fitted_model.predict_markets(home_names, away_names, neutral_list, self.max_goals)
+        index = fixtures.index if col.is_pandas(fixtures) else None
+        frame = pd.DataFrame({"home_team": home_names, "away_team": away_names, **columns}, index=index)
+        return frame
+
+    # -- inspecting --------------------------------------------------------------
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """attack and defence (dicts by team), intercept, home_advantage, rho."""
+        return self.fitted_model.params  # type: ignore[no-any-return]
+
+    @property
+    def teams(self) -> list[str]:
+        """The teams the model knows."""
+        return self.fitted_model.teams  # type: ignore[no-any-return]
+
+    def ratings(self) -> Any:
+        """A DataFrame: team, attack, defence and their standard errors, best first."""
+        import pandas as pd
+
+        frame = pd.DataFrame(self.fitted_model.ratings_columns())
+        frame["overall"] = frame["attack"] + frame["defence"]
+        return frame.sort_values("overall", ascending=False).reset_index(drop=True)
+
+    def summary(self) -> dict[str, Any]:
+        """The fit summary: log_likelihood, iterations, converged, gradient_norm, …"""
+        out: dict[str, Any] = json.loads(self.fitted_model.summary_json())
+        ses = self.fitted_model.scalar_standard_errors()
+        params = self.params
+        out.update(
+            home_advantage=params["home_advantage"],
+            rho=params["rho"],
+            intercept=params["intercept"],
+            home_advantage_se=None if ses is None else ses[1],
+            rho_se=None if ses is None else ses[2],
+            n_teams=len(self.teams),
+        )
+        return out
+
+    @property
+    def loglik(self) -> float:
+        """The weighted log-likelihood at the optimum."""
+        return self.fitted_model.loglik  # type: ignore[no-any-return]
+
+    @property
+    def converged(self) -> bool:
+        """True for a converged fit (a failed fit raises FitError instead)."""
+        return self.fitted_model.converged  # type: ignore[no-any-return]
+
+    @property
+    def n_iter(self) -> int:
+        """Solver iterations."""
+        return self.fitted_model.n_iter  # type: ignore[no-any-return]
+
+    # -- persistence -------------------------------------------------------------
+
+    def to_json(self) -> str:
+        """The versioned model file as a JSON string."""
+        return json.dumps({"scoreline_python": self._options(), "model": json.loads(self.fitted_model.to_json())})
+
+    @classmethod
+    def from_json(cls, text: str) -> DixonColes:
+        """A model from ``to_json`` output (or a Rust model file)."""
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            from ._scoreline import ModelFileError
+
+            raise ModelFileError(f"not a valid scoreline model file: {exc}") from None
+        options = doc.get("scoreline_python", {}) if isinstance(doc, dict) else {}
+        model_doc = doc.get("model", doc) if isinstance(doc, dict) else doc
+        obj = cls(**options)
+        obj._model = FittedModel.from_json(json.dumps(model_doc))
+        return obj
+
+    def save(self, path: str | Any) -> None:
+        """Saves the model atomically (temporary file, then rename)."""
+        import os
+        import tempfile
+
+        text = self.to_json()
+        target = os.fspath(path)
+        folder = os.path.dirname(os.path.abspath(target))
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".scoreline-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+
+    @classmethod
+    def load(cls, path: str | Any) -> DixonColes:
+        """Loads a model saved by ``save`` (or by the Rust ``FittedModel::save``)."""
+        import os
+
+        try:
+            with open(os.fspath(path), encoding="utf-8") as fh:
+                text = fh.read()
+        except OSError as exc:
+            from ._scoreline import ModelFileError
+
+            raise ModelFileError(f"{path}: {exc}") from None
+        return cls.from_json(text)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"json": self.to_json() if self._model is not None else None, "options": self._options()}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(**state["options"])  # type: ignore[misc]
+        if state["json"] is not None:
+            self._model = DixonColes.from_json(state["json"])._model
+
+    def _options(self) -> dict[str, Any]:
+        return {
+            "xi": self.xi,
+            "rho": self.rho,
+            "home_advantage": self.home_advantage,
+            "ridge": self.ridge,
+            "max_goals": self.max_goals,
+            "max_iterations": self.max_iterations,
+            "tolerance": self.tolerance,
+        }
+
+    # -- display -----------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        lines = ["Module: scoreline", "", "Model: Dixon and Coles", ""]
+        if self._model is None:
+            lines.append("Status: Model not fitted")
+            return "\n".join(lines)
+        s = self.summary()
+        n_params = 2 * s["n_teams"] + 1 + int(self.rho) + int(self.home_advantage) - 2
+        lines += [
+            f"Number of parameters: {n_params}",
+            f"Log Likelihood: {s['log_likelihood']:.3f}",
+            f"AIC: {2 * n_params - 2 * s['log_likelihood']:.3f}",
+            "",
+            f"{'Team':<20} {'Attack':<20} {'Defence':<20}",
+            "-" * 60,
+        ]
+        for team, attack, defence in zip(self.teams, self.params["attack"].values(), self.params["defence"].values()):
+            lines.append(f"{team:<20} {attack:<20.3f} {defence:<20.3f}")
+        lines += ["-" * 60, f"Home Advantage: {s['home_advantage']:.3f}", f"Rho: {s['rho']:.3f}"]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        if self._model is None:
+            return "<p>DixonColes (not fitted)</p>"
+        s = self.summary()
+        rows = "".join(
+            f"<tr><td>{html.escape(str(r['team']))}</td><td>{r['attack']:.3f}</td><td>{r['attack_se']:.3f}</td>"
+            f"<td>{r['defence']:.3f}</td><td>{r['defence_se']:.3f}</td></tr>"
+            for r in self.ratings().to_dict("records")
+        )
+        return (
+            f"<p><b>Dixon–Coles</b>: {s['matches_used']} matches, log-likelihood {s['log_likelihood']:.3f}, "
+            f"home advantage {s['home_advantage']:.3f}, ρ {s['rho']:.3f}, {s['iterations']} iterations</p>"
+            "<table><thead><tr><th>team</th><th>attack</th><th>± se</th><th>defence</th><th>± se</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )

@@ -1,0 +1,434 @@
+//! `FittedModel`: fitting from columns and predicting, with the GIL released
+//! while Rust works.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use numpy::{PyArray1, PyArray2, PyReadonlyArray1};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
+use scoreline_dixon_coles::fit::{fit, FitOptions};
+use scoreline_dixon_coles::grid::DEFAULT_MAX_GOALS;
+use scoreline_dixon_coles::model::FittedModel;
+use scoreline_dixon_coles::params::ParamMode;
+use scoreline_dixon_coles::weights::TimeDecay;
+use scoreline_dixon_coles::Error;
+
+use crate::errors::{
+    data_error, fit_error, model_file_error, predict_error, to_py, DataError, PredictError,
+};
+use crate::grid::PyScoreGrid;
+
+/// Days between 0001-01-01 (chrono's day 1) and 1970-01-01.
+const UNIX_EPOCH_FROM_CE: i64 = 719_163;
+
+/// A date from days since 1970-01-01.
+fn date_of(days: i64, row: usize, field: &str) -> PyResult<NaiveDate> {
+    i32::try_from(days + UNIX_EPOCH_FROM_CE)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .ok_or_else(|| {
+            DataError::new_err(format!(
+                "row {row}: {field} = {days} days since 1970 is out of range"
+            ))
+        })
+}
+
+/// A goal count: a finite, non-negative whole number.
+fn goals_of(value: f64, row: usize, field: &str) -> PyResult<u32> {
+    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= u32::MAX as f64 {
+        Ok(value as u32)
+    } else {
+        Err(DataError::new_err(format!(
+            "row {row}: {field} = {value} is not a non-negative whole number of goals"
+        )))
+    }
+}
+
+fn check_len(name: &str, len: usize, expected: usize) -> PyResult<()> {
+    if len == expected {
+        Ok(())
+    } else {
+        Err(DataError::new_err(format!(
+            "{name} has {len} rows, expected {expected} (one per match)"
+        )))
+    }
+}
+
+/// A fitted Dixon–Coles model (the engine's `FittedModel`).
+#[pyclass(module = "scoreline._scoreline", name = "FittedModel", frozen)]
+pub struct PyFittedModel {
+    pub(crate) inner: Arc<FittedModel>,
+}
+
+impl PyFittedModel {
+    fn fixture_pairs(
+        home: &[String],
+        away: &[String],
+        neutral: Option<&[bool]>,
+    ) -> PyResult<Vec<(usize, bool)>> {
+        check_len("away", away.len(), home.len())?;
+        if let Some(n) = neutral {
+            check_len("neutral", n.len(), home.len())?;
+        }
+        Ok((0..home.len())
+            .map(|i| (i, neutral.is_some_and(|n| n[i])))
+            .collect())
+    }
+}
+
+#[pymethods]
+impl PyFittedModel {
+    /// Fits a model to match columns. Goals are floats checked to be whole
+    /// numbers; dates are days since 1970-01-01.
+    #[staticmethod]
+    #[pyo3(signature = (home, away, home_goals, away_goals, dates, *, neutral=None, weights=None,
+                        xi=0.0018, reference_date=None, rho=true, home_advantage=true, ridge=0.0,
+                        max_iterations=1000, tolerance=1e-7, max_goals_cap=50))]
+    #[allow(clippy::too_many_arguments)]
+    fn fit(
+        py: Python<'_>,
+        home: Vec<String>,
+        away: Vec<String>,
+        home_goals: PyReadonlyArray1<'_, f64>,
+        away_goals: PyReadonlyArray1<'_, f64>,
+        dates: PyReadonlyArray1<'_, i64>,
+        neutral: Option<PyReadonlyArray1<'_, bool>>,
+        weights: Option<PyReadonlyArray1<'_, f64>>,
+        xi: f64,
+        reference_date: Option<i64>,
+        rho: bool,
+        home_advantage: bool,
+        ridge: f64,
+        max_iterations: usize,
+        tolerance: f64,
+        max_goals_cap: u32,
+    ) -> PyResult<Self> {
+        let n = home.len();
+        let hg = home_goals.as_slice()?;
+        let ag = away_goals.as_slice()?;
+        let days = dates.as_slice()?;
+        check_len("away", away.len(), n)?;
+        check_len("home_goals", hg.len(), n)?;
+        check_len("away_goals", ag.len(), n)?;
+        check_len("dates", days.len(), n)?;
+        let neutral = neutral.as_ref().map(|a| a.as_slice()).transpose()?;
+        let weights = weights.as_ref().map(|a| a.as_slice()).transpose()?;
+        if let Some(v) = neutral {
+            check_len("neutral", v.len(), n)?;
+        }
+        if let Some(v) = weights {
+            check_len("weights", v.len(), n)?;
+        }
+        let mut matches = Vec::with_capacity(n);
+        for i in 0..n {
+            let mut m = Match::new(
+                date_of(days[i], i, "date")?,
+                home[i].clone(),
+                away[i].clone(),
+                goals_of(hg[i], i, "home_goals")?,
+                goals_of(ag[i], i, "away_goals")?,
+            );
+            m.neutral = neutral.is_some_and(|v| v[i]);
+            m.weight = weights.map(|v| v[i]);
+            matches.push(m);
+        }
+        let reference_date = reference_date
+            .map(|d| date_of(d, 0, "reference_date"))
+            .transpose()?;
+        let options = FitOptions {
+            time_decay: TimeDecay {
+                xi_per_day: xi,
+                reference_date,
+            },
+            rho: if rho {
+                ParamMode::Free
+            } else {
+                ParamMode::Fixed(0.0)
+            },
+            home_advantage: if home_advantage {
+                ParamMode::Free
+            } else {
+                ParamMode::Fixed(0.0)
+            },
+            ridge,
+            max_iterations,
+            gradient_tolerance: tolerance,
+            ..Default::default()
+        };
+        let validation = ValidationOptions {
+            max_goals: max_goals_cap,
+            ..Default::default()
+        };
+        let model = py.detach(move || -> Result<FittedModel, Error> {
+            let data = Dataset::from_matches(&matches, &validation)?;
+            Ok(fit(&data, &options)?)
+        });
+        let model = model.map_err(|e| match e {
+            Error::Data(d) => data_error(d),
+            Error::Fit(f) => fit_error(f),
+            other => to_py(other),
+        })?;
+        Ok(Self {
+            inner: Arc::new(model),
+        })
+    }
+
+    /// The score grid for one fixture.
+    #[pyo3(signature = (home, away, neutral=false, max_goals=DEFAULT_MAX_GOALS))]
+    fn predict(
+        &self,
+        home: &str,
+        away: &str,
+        neutral: bool,
+        max_goals: usize,
+    ) -> PyResult<PyScoreGrid> {
+        let grid = self
+            .inner
+            .predict_with_max_goals(home, away, neutral, max_goals)
+            .map_err(predict_error)?;
+        Ok(PyScoreGrid { inner: grid })
+    }
+
+    /// Home/draw/away probabilities for many fixtures as an (n, 3) array.
+    #[pyo3(signature = (home, away, neutral=None, max_goals=DEFAULT_MAX_GOALS))]
+    fn predict_proba<'py>(
+        &self,
+        py: Python<'py>,
+        home: Vec<String>,
+        away: Vec<String>,
+        neutral: Option<Vec<bool>>,
+        max_goals: usize,
+    ) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let pairs = Self::fixture_pairs(&home, &away, neutral.as_deref())?;
+        let model = Arc::clone(&self.inner);
+        let rows = py.detach(move || {
+            pairs
+                .iter()
+                .map(|&(i, neutral)| {
+                    model
+                        .predict_with_max_goals(&home[i], &away[i], neutral, max_goals)
+                        .map(|g| {
+                            let o = g.outcome_probabilities();
+                            vec![o.home, o.draw, o.away]
+                        })
+                        .map_err(|e| (i, e))
+                })
+                .collect::<Result<Vec<Vec<f64>>, _>>()
+        });
+        let rows = rows.map_err(|(i, e)| fixture_error(i, e))?;
+        if rows.is_empty() {
+            return Ok(PyArray2::zeros(py, [0, 3], false));
+        }
+        Ok(PyArray2::from_vec2(py, &rows)?)
+    }
+
+    /// The usual markets for many fixtures, as a dict of equal-length arrays.
+    #[pyo3(signature = (home, away, neutral=None, max_goals=DEFAULT_MAX_GOALS))]
+    fn predict_markets<'py>(
+        &self,
+        py: Python<'py>,
+        home: Vec<String>,
+        away: Vec<String>,
+        neutral: Option<Vec<bool>>,
+        max_goals: usize,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        const COLUMNS: [&str; 16] = [
+            "p_home",
+            "p_draw",
+            "p_away",
+            "xg_home",
+            "xg_away",
+            "p_over_1_5",
+            "p_over_2_5",
+            "p_over_3_5",
+            "p_btts",
+            "p_home_or_draw",
+            "p_draw_or_away",
+            "dnb_home",
+            "dnb_away",
+            "exp_points_home",
+            "exp_points_away",
+            "p_most_likely_score",
+        ];
+        let pairs = Self::fixture_pairs(&home, &away, neutral.as_deref())?;
+        let model = Arc::clone(&self.inner);
+        let computed = py.detach(move || {
+            let mut columns = vec![Vec::with_capacity(pairs.len()); COLUMNS.len()];
+            let mut scores = Vec::with_capacity(pairs.len());
+            for &(i, neutral) in &pairs {
+                let g = model
+                    .predict_with_max_goals(&home[i], &away[i], neutral, max_goals)
+                    .map_err(|e| (i, e))?;
+                let o = g.outcome_probabilities();
+                let dc = g.double_chance();
+                let dnb = g.draw_no_bet();
+                let pts = g.expected_points();
+                let top = g.most_likely_scores(1)[0];
+                let over = |l: f64| g.over(l).map(|s| s.win).map_err(|e| (i, e));
+                let values = [
+                    o.home,
+                    o.draw,
+                    o.away,
+                    g.home_rate(),
+                    g.away_rate(),
+                    over(1.5)?,
+                    over(2.5)?,
+                    over(3.5)?,
+                    g.both_teams_to_score().yes,
+                    dc.home_or_draw,
+                    dc.draw_or_away,
+                    dnb.home,
+                    dnb.away,
+                    pts.home,
+                    pts.away,
+                    top.probability,
+                ];
+                for (c, v) in columns.iter_mut().zip(values) {
+                    c.push(v);
+                }
+                scores.push(format!("{}-{}", top.home_goals, top.away_goals));
+            }
+            Ok::<_, (usize, scoreline_dixon_coles::PredictError)>((columns, scores))
+        });
+        let (columns, scores) = computed.map_err(|(i, e)| fixture_error(i, e))?;
+        let out = PyDict::new(py);
+        for (name, values) in COLUMNS.iter().zip(columns) {
+            out.set_item(*name, PyArray1::from_vec(py, values))?;
+        }
+        out.set_item("most_likely_score", scores)?;
+        Ok(out)
+    }
+
+    /// Team names in id order.
+    #[getter]
+    fn teams(&self) -> Vec<String> {
+        self.inner.teams().names().to_vec()
+    }
+
+    /// The parameters: attack and defence (dicts by team), intercept, home_advantage, rho.
+    #[getter]
+    fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let p = self.inner.parameters();
+        let names = self.inner.teams().names();
+        let d = PyDict::new(py);
+        let by_team = |values: &[f64]| -> PyResult<Bound<'py, PyDict>> {
+            let t = PyDict::new(py);
+            for (n, v) in names.iter().zip(values) {
+                t.set_item(n, v)?;
+            }
+            Ok(t)
+        };
+        d.set_item("attack", by_team(&p.attack)?)?;
+        d.set_item("defence", by_team(&p.defence)?)?;
+        d.set_item("intercept", p.intercept)?;
+        d.set_item("home_advantage", p.home_advantage)?;
+        d.set_item("rho", p.rho)?;
+        Ok(d)
+    }
+
+    /// The ratings table as columns: team, attack, defence, attack_se, defence_se.
+    fn ratings_columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let ratings = self.inner.ratings();
+        let d = PyDict::new(py);
+        d.set_item(
+            "team",
+            ratings.iter().map(|r| r.team.clone()).collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "attack",
+            PyArray1::from_iter(py, ratings.iter().map(|r| r.attack)),
+        )?;
+        d.set_item(
+            "defence",
+            PyArray1::from_iter(py, ratings.iter().map(|r| r.defence)),
+        )?;
+        let se = |f: fn(&scoreline_dixon_coles::model::TeamRating) -> Option<f64>| {
+            PyArray1::from_iter(py, ratings.iter().map(|r| f(r).unwrap_or(f64::NAN)))
+        };
+        d.set_item("attack_se", se(|r| r.attack_se))?;
+        d.set_item("defence_se", se(|r| r.defence_se))?;
+        Ok(d)
+    }
+
+    /// Standard errors of the scalar parameters: intercept, home_advantage, rho (None when fixed).
+    fn scalar_standard_errors(&self) -> Option<(f64, Option<f64>, Option<f64>)> {
+        self.inner
+            .standard_errors()
+            .map(|s| (s.intercept, s.home_advantage, s.rho))
+    }
+
+    /// The fit summary as a dict (log_likelihood, iterations, converged, …).
+    fn summary_json(&self) -> PyResult<String> {
+        serde_json::to_string(self.inner.summary())
+            .map_err(|e| PredictError::new_err(e.to_string()))
+    }
+
+    /// The fit options as JSON.
+    fn options_json(&self) -> PyResult<String> {
+        serde_json::to_string(self.inner.options())
+            .map_err(|e| PredictError::new_err(e.to_string()))
+    }
+
+    /// The training-data fingerprint as JSON (or "null").
+    fn fingerprint_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.inner.fingerprint())
+            .map_err(|e| PredictError::new_err(e.to_string()))
+    }
+
+    /// The weighted log-likelihood at the optimum.
+    #[getter]
+    fn loglik(&self) -> f64 {
+        self.inner.summary().log_likelihood
+    }
+
+    /// True for a converged fit (always, since failures raise FitError).
+    #[getter]
+    fn converged(&self) -> bool {
+        self.inner.summary().converged
+    }
+
+    /// Solver iterations.
+    #[getter]
+    fn n_iter(&self) -> usize {
+        self.inner.summary().iterations
+    }
+
+    /// The versioned model-file JSON.
+    fn to_json(&self) -> PyResult<String> {
+        self.inner.to_json().map_err(model_file_error)
+    }
+
+    /// A model from `to_json`'s output (checked: format, version, checksum).
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        let model = FittedModel::from_json(text).map_err(model_file_error)?;
+        Ok(Self {
+            inner: Arc::new(model),
+        })
+    }
+
+    /// Saves atomically (temporary file, then rename).
+    fn save(&self, path: std::path::PathBuf) -> PyResult<()> {
+        self.inner.save(path).map_err(model_file_error)
+    }
+
+    /// Loads a saved model.
+    #[staticmethod]
+    fn load(path: std::path::PathBuf) -> PyResult<Self> {
+        let model = FittedModel::load(path).map_err(model_file_error)?;
+        Ok(Self {
+            inner: Arc::new(model),
+        })
+    }
+}
+
+/// A prediction error for fixture `i` of a batch.
+fn fixture_error(i: usize, e: scoreline_dixon_coles::PredictError) -> PyErr {
+    let base = predict_error(e);
+    Python::attach(|py| {
+        let message = format!("fixture {i}: {}", base.value(py));
+        PyErr::from_type(base.get_type(py), message)
+    })
+}
