@@ -9,14 +9,14 @@ export SCORELINE_DATA_DIR ?= $(abspath $(CURDIR)/../shared/data)
 PEERS_OUT := $(CURDIR)/target/peers
 export SCORELINE_PEERS_DIR := $(PEERS_OUT)
 
-.PHONY: demo test bench lint fmt venv peer-refs rust-test
+.PHONY: demo test bench lint fmt venv peer-refs rust-test wheel python-test
 
 ## demo: fit the Premier League + Championship and print ratings and predictions
 demo:
-	cargo run --release -q -p scoreline-dixon-coles --example demo
+	cargo run --release -q -p scoreline-dixon-coles --features fetch --example demo
 
 ## test: lint + every test (Rust, peer parity, Python)
-test: lint peer-refs rust-test
+test: lint peer-refs rust-test python-test
 
 venv: $(VENV)/.installed
 
@@ -44,6 +44,17 @@ peer-refs: venv
 rust-test:
 	cargo test --workspace --all-targets
 	cargo test --workspace --doc
+
+## wheel: the release wheel of the Python package, in target/wheels
+wheel: venv
+	rm -f target/wheels/scoreline-*.whl
+	$(VENV)/bin/maturin build --release -q -m py-bindings/Cargo.toml -o target/wheels
+
+## python-test: install the built wheel (what users get) and run pytest, mypy and the notebook
+python-test: wheel
+	$(VPY) -m pip install -q --force-reinstall --no-deps target/wheels/scoreline-*.whl
+	cd py-bindings && $(VPY) -m pytest -q tests
+	$(VENV)/bin/mypy --strict py-bindings/typecheck/example.py
 
 ## bench: side-by-side timings against the peers, written to target/bench/report.json
 bench: venv
