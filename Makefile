@@ -40,6 +40,7 @@ peer-refs: venv
 	mkdir -p $(PEERS_OUT)
 	$(VPY) benches/peers/reference_mle.py
 	$(VPY) benches/peers/penaltyblog_fit.py
+	$(VPY) benches/peers/penaltyblog_implied.py
 
 rust-test:
 	cargo test --workspace --all-targets

@@ -69,6 +69,7 @@ pub mod likelihood;
 pub mod markets;
 pub mod model;
 pub mod model_file;
+pub mod odds;
 pub mod params;
 pub mod uncertainty;
 pub mod weights;
