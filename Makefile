@@ -29,7 +29,7 @@ $(VENV)/.installed: requirements-dev.txt
 
 lint: venv
 	cargo fmt --all -- --check
-	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets --features scoreline-dixon-coles/fetch -- -D warnings
 	$(VENV)/bin/ruff check .
 
 fmt:
@@ -43,7 +43,7 @@ peer-refs: venv
 	$(VPY) benches/peers/penaltyblog_implied.py
 
 rust-test:
-	cargo test --workspace --all-targets
+	cargo test --workspace --all-targets --features scoreline-dixon-coles/fetch
 	cargo test --workspace --doc
 
 ## wheel: the release wheel of the Python package, in target/wheels
@@ -59,4 +59,4 @@ python-test: wheel
 
 ## bench: side-by-side timings against the peers, written to target/bench/report.json
 bench: venv
-	cargo run --release -q -p scoreline-benches --bin compare
+	cargo run --release -q -p scoreline-benches --bin compare -- $(BENCH_ARGS)

@@ -7,6 +7,8 @@
 //! run. The rows are printed as a table and written to
 //! `target/bench/report.json`.
 
+pub mod engine;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;

@@ -1,8 +1,10 @@
 //! `make bench`: every side-by-side row, printed and written to `target/bench/report.json`.
 
 fn main() {
-    let rows: Vec<scoreline_benches::Row> = Vec::new();
-    // Each area appends its rows here (engine, scoring, ...).
+    let quick = std::env::args().any(|a| a == "--quick");
+    let mut rows: Vec<scoreline_benches::Row> = Vec::new();
+    // Each area appends its rows here.
+    rows.extend(scoreline_benches::engine::rows(quick));
     scoreline_benches::print_table(&rows);
     match scoreline_benches::write_report(&rows) {
         Ok(path) => println!("\nwrote {}", path.display()),

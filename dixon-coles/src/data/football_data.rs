@@ -1,1 +1,312 @@
-//! Filled by the data readers (in progress).
+//! Reading football-data.co.uk CSV files as they are on the site (and in
+//! `$SCORELINE_DATA_DIR/football-data/mmz4281/<season>/<div>.csv`).
+//!
+//! The real files vary: `dd/mm/yy` or `dd/mm/yyyy` dates, a UTF-8 byte-order
+//! mark or Latin-1 bytes, CRLF or LF, trailing rows of commas, rows shorter
+//! or longer than the header, header columns with empty names, columns that
+//! come and go between seasons. Columns are always found by name; missing
+//! trailing cells read as empty; unnamed columns are ignored. Rows with
+//! teams but no score are returned as fixtures.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::international::read_international_bytes;
+use super::text::{decode, invalid, parse_date, parse_goals};
+use super::{DataError, Fixture, Match, OddsTriple, OverUnderOdds, RecordedOdds, RowRef};
+
+/// The matches and fixtures of one or more files.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FootballDataFile {
+    /// Rows with a full-time score.
+    pub matches: Vec<Match>,
+    /// Rows with teams but no score yet.
+    pub fixtures: Vec<Fixture>,
+}
+
+/// Column positions by name (the first column of each name wins).
+struct Columns(HashMap<String, usize>);
+
+impl Columns {
+    fn new(header: &csv::StringRecord) -> Self {
+        let mut map = HashMap::new();
+        for (i, name) in header.iter().enumerate() {
+            let name = name.trim();
+            if !name.is_empty() {
+                map.entry(name.to_owned()).or_insert(i);
+            }
+        }
+        Self(map)
+    }
+
+    fn get(&self, name: &str) -> Option<usize> {
+        self.0.get(name).copied()
+    }
+
+    fn require(&self, file: &str, name: &str) -> Result<usize, DataError> {
+        self.get(name).ok_or_else(|| DataError::MissingColumn {
+            file: file.to_owned(),
+            column: name.to_owned(),
+        })
+    }
+}
+
+/// The cell at `index` (empty when the row is short or the column absent).
+fn cell(record: &csv::StringRecord, index: Option<usize>) -> &str {
+    index.and_then(|i| record.get(i)).map_or("", str::trim)
+}
+
+/// A decimal price: `None` for an empty cell or a price of 1 or less (no
+/// market), an error for text that is not a number.
+fn price(
+    record: &csv::StringRecord,
+    columns: &Columns,
+    name: &str,
+    row: &RowRef,
+) -> Result<Option<f64>, DataError> {
+    let text = cell(record, columns.get(name));
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 1.0 => Ok(Some(v)),
+        Ok(_) => Ok(None),
+        Err(_) => Err(invalid(row, name, text, "not a decimal price")),
+    }
+}
+
+fn triple(
+    record: &csv::StringRecord,
+    columns: &Columns,
+    names: [&str; 3],
+    row: &RowRef,
+) -> Result<Option<OddsTriple>, DataError> {
+    let [h, d, a] = names.map(|n| price(record, columns, n, row));
+    Ok(match (h?, d?, a?) {
+        (Some(home), Some(draw), Some(away)) => Some(OddsTriple { home, draw, away }),
+        _ => None,
+    })
+}
+
+fn over_under(
+    record: &csv::StringRecord,
+    columns: &Columns,
+    names: [&str; 2],
+    row: &RowRef,
+) -> Result<Option<OverUnderOdds>, DataError> {
+    Ok(
+        match (
+            price(record, columns, names[0], row)?,
+            price(record, columns, names[1], row)?,
+        ) {
+            (Some(over), Some(under)) => Some(OverUnderOdds { over, under }),
+            _ => None,
+        },
+    )
+}
+
+/// The first family of columns present in the header.
+fn first_present<'a, const N: usize>(
+    columns: &Columns,
+    families: &[[&'a str; N]],
+) -> Option<[&'a str; N]> {
+    families
+        .iter()
+        .find(|names| names.iter().all(|n| columns.get(n).is_some()))
+        .copied()
+}
+
+fn odds(
+    record: &csv::StringRecord,
+    columns: &Columns,
+    row: &RowRef,
+) -> Result<RecordedOdds, DataError> {
+    let t = |names: Option<[&str; 3]>| names.map_or(Ok(None), |n| triple(record, columns, n, row));
+    let ou =
+        |names: Option<[&str; 2]>| names.map_or(Ok(None), |n| over_under(record, columns, n, row));
+    Ok(RecordedOdds {
+        bet365: t(first_present(columns, &[["B365H", "B365D", "B365A"]]))?,
+        pinnacle: t(first_present(columns, &[["PSH", "PSD", "PSA"]]))?,
+        pinnacle_closing: t(first_present(columns, &[["PSCH", "PSCD", "PSCA"]]))?,
+        market_average: t(first_present(
+            columns,
+            &[["AvgH", "AvgD", "AvgA"], ["BbAvH", "BbAvD", "BbAvA"]],
+        ))?,
+        market_maximum: t(first_present(
+            columns,
+            &[["MaxH", "MaxD", "MaxA"], ["BbMxH", "BbMxD", "BbMxA"]],
+        ))?,
+        bet365_over_under: ou(first_present(columns, &[["B365>2.5", "B365<2.5"]]))?,
+        pinnacle_over_under: ou(first_present(columns, &[["P>2.5", "P<2.5"]]))?,
+        market_average_over_under: ou(first_present(
+            columns,
+            &[["Avg>2.5", "Avg<2.5"], ["BbAv>2.5", "BbAv<2.5"]],
+        ))?,
+    })
+}
+
+/// Reads a football-data.co.uk file's bytes; `name` names it in errors.
+///
+/// ```
+/// use scoreline_dixon_coles::data::football_data::read_football_data_bytes;
+/// let csv = b"\xEF\xBB\xBFDiv,Date,HomeTeam,AwayTeam,FTHG,FTAG,PSH,PSD,PSA\n\
+///             E0,16/08/24,Man United,Fulham,1,0,1.6,4.2,5.5\n\
+///             E0,17/08/2024,Ipswich,Liverpool,,,6.0,4.5,1.5\n,,,,,,,,\n";
+/// let file = read_football_data_bytes("E0.csv", csv).unwrap();
+/// assert_eq!(file.matches.len(), 1);
+/// assert_eq!(file.fixtures.len(), 1);
+/// assert_eq!(file.matches[0].odds.pinnacle.unwrap().home, 1.6);
+/// ```
+pub fn read_football_data_bytes(name: &str, bytes: &[u8]) -> Result<FootballDataFile, DataError> {
+    let text = decode(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.as_bytes());
+    let csv_error = |e: csv::Error| DataError::Csv {
+        file: name.to_owned(),
+        line: e.position().map_or(0, |p| p.line()),
+        message: e.to_string(),
+    };
+    let header = reader.headers().map_err(csv_error)?.clone();
+    let columns = Columns::new(&header);
+    let date = columns.require(name, "Date")?;
+    let home = columns.require(name, "HomeTeam")?;
+    let away = columns.require(name, "AwayTeam")?;
+    let home_goals = columns.require(name, "FTHG")?;
+    let away_goals = columns.require(name, "FTAG")?;
+    let division = columns.get("Div");
+    let mut out = FootballDataFile::default();
+    for (index, record) in reader.records().enumerate() {
+        let record = record.map_err(csv_error)?;
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let row = RowRef {
+            file: Some(name.to_owned()),
+            line: record.position().map(|p| p.line()),
+            index,
+        };
+        let (home_team, away_team) = (cell(&record, Some(home)), cell(&record, Some(away)));
+        if home_team.is_empty() && away_team.is_empty() && cell(&record, Some(date)).is_empty() {
+            continue;
+        }
+        let date = parse_date(cell(&record, Some(date)), &row, "Date")?;
+        let odds = odds(&record, &columns, &row)?;
+        let division = Some(cell(&record, division))
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned);
+        let (hg, ag) = (
+            cell(&record, Some(home_goals)),
+            cell(&record, Some(away_goals)),
+        );
+        if hg.is_empty() && ag.is_empty() {
+            out.fixtures.push(Fixture {
+                date: Some(date),
+                home_team: home_team.to_owned(),
+                away_team: away_team.to_owned(),
+                neutral: false,
+                division,
+                odds,
+                origin: Some(row),
+            });
+            continue;
+        }
+        let mut m = Match::new(
+            date,
+            home_team,
+            away_team,
+            parse_goals(hg, &row, "FTHG")?,
+            parse_goals(ag, &row, "FTAG")?,
+        );
+        m.division = division;
+        m.odds = odds;
+        m.origin = Some(row);
+        out.matches.push(m);
+    }
+    Ok(out)
+}
+
+/// Reads one football-data.co.uk file.
+pub fn read_football_data_file(path: &Path) -> Result<FootballDataFile, DataError> {
+    let bytes = std::fs::read(path).map_err(|source| DataError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    read_football_data_bytes(&path.display().to_string(), &bytes)
+}
+
+/// The path of `<dir>/mmz4281/<season>/<division>.csv`.
+pub fn season_path(dir: &Path, season: &str, division: &str) -> PathBuf {
+    dir.join("mmz4281")
+        .join(season)
+        .join(format!("{division}.csv"))
+}
+
+/// Reads `<dir>/mmz4281/<season>/<division>.csv` for every season (in the
+/// order given) and division, where `dir` is the `football-data` folder.
+pub fn read_football_data_dir(
+    dir: &Path,
+    divisions: &[&str],
+    seasons: &[&str],
+) -> Result<FootballDataFile, DataError> {
+    let mut out = FootballDataFile::default();
+    for season in seasons {
+        for division in divisions {
+            let file = read_football_data_file(&season_path(dir, season, division))?;
+            out.matches.extend(file.matches);
+            out.fixtures.extend(file.fixtures);
+        }
+    }
+    Ok(out)
+}
+
+/// The chronological sort key of a season code such as `9394` or `2324`.
+pub fn season_start_year(season: &str) -> Option<u32> {
+    if season.len() != 4 || !season.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let yy: u32 = season[..2].parse().ok()?;
+    Some(if yy >= 90 { 1900 + yy } else { 2000 + yy })
+}
+
+/// The seasons under `<dir>/mmz4281/` that have a file for `division`,
+/// oldest first.
+pub fn available_seasons(dir: &Path, division: &str) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir.join("mmz4281")) else {
+        return Vec::new();
+    };
+    let mut seasons: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|s| season_start_year(s).is_some())
+        .filter(|s| season_path(dir, s, division).is_file())
+        .collect();
+    seasons.sort_by_key(|s| season_start_year(s));
+    seasons
+}
+
+/// Reads a match file of either format, detected from its header:
+/// football-data.co.uk (`HomeTeam`, `FTHG`, …) or international results
+/// (`home_team`, `home_score`, …).
+pub fn read_match_file(path: &Path) -> Result<FootballDataFile, DataError> {
+    let bytes = std::fs::read(path).map_err(|source| DataError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let name = path.display().to_string();
+    let text = decode(&bytes);
+    let header = text.lines().next().unwrap_or("");
+    let names: Vec<&str> = header.split(',').map(str::trim).collect();
+    if names.contains(&"HomeTeam") && names.contains(&"FTHG") {
+        read_football_data_bytes(&name, &bytes)
+    } else if names.contains(&"home_team") && names.contains(&"home_score") {
+        let file = read_international_bytes(&name, &bytes)?;
+        Ok(FootballDataFile {
+            matches: file.matches,
+            fixtures: file.fixtures,
+        })
+    } else {
+        Err(DataError::UnknownFormat { file: name })
+    }
+}

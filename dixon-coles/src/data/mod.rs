@@ -11,6 +11,7 @@ pub mod football_data;
 pub mod international;
 mod records;
 mod team_index;
+mod text;
 mod validate;
 
 #[cfg(feature = "fetch")]

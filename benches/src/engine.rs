@@ -1,0 +1,140 @@
+//! Engine rows: fitting and predicting, against penaltyblog 1.13.1 on the same data.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use scoreline_dixon_coles::data::football_data::read_football_data_dir;
+use scoreline_dixon_coles::data::international::read_international_file;
+use scoreline_dixon_coles::data::{keep_largest_component, Match};
+use scoreline_dixon_coles::prelude::*;
+
+use crate::{data_dir, median_seconds, run_peer, Row};
+
+const TEN_SEASONS: [&str; 10] = [
+    "1415", "1516", "1617", "1718", "1819", "1920", "2021", "2122", "2223", "2324",
+];
+
+fn fit_matches(matches: &[Match], options: &FitOptions) -> FittedModel {
+    let data = Dataset::from_matches(matches, &ValidationOptions::default()).expect("valid data");
+    fit(&data, options).expect("fit converges")
+}
+
+/// Every engine row. `quick` uses fewer repetitions on both sides.
+pub fn rows(quick: bool) -> Vec<Row> {
+    let dir = data_dir().join("football-data");
+    let season = read_football_data_dir(&dir, &["E0"], &["2324"])
+        .expect("E0 2023-24")
+        .matches;
+    let ten = read_football_data_dir(&dir, &["E0"], &TEN_SEASONS)
+        .expect("E0 2014-24")
+        .matches;
+    let international = international_since_2010(&data_dir());
+    let options = FitOptions::default();
+    let international_options = FitOptions {
+        ridge: 1e-3,
+        ..Default::default()
+    };
+
+    let mut args = vec![];
+    if quick {
+        args.push("--quick");
+    }
+    let peer = run_peer("bench_penaltyblog.py", &args);
+    let peer_name =
+        |p: &serde_json::Value| format!("penaltyblog {}", p["version"].as_str().unwrap_or("?"));
+    let mut out = Vec::new();
+    let mut push = |name: &str, ours: f64, key: &str| {
+        let row = match &peer {
+            Ok(p) if p[key].is_number() => {
+                Row::versus(name, ours, peer_name(p), p[key].as_f64().unwrap())
+            }
+            _ => Row::alone(name, ours),
+        };
+        out.push(row);
+    };
+
+    let t = median_seconds(|| drop(fit_matches(&season, &options)), 20, 1.0);
+    push(
+        "fit E0 2023-24 weighted (380 matches, data + fit + SEs)",
+        t,
+        "fit_one_season_weighted",
+    );
+    let t = median_seconds(|| drop(fit_matches(&ten, &options)), 10, 1.0);
+    push(
+        "fit E0 2014-24 weighted (3,800 matches, 34 teams)",
+        t,
+        "fit_ten_seasons_weighted",
+    );
+    let t = median_seconds(
+        || drop(fit_matches(&international, &international_options)),
+        3,
+        1.0,
+    );
+    push(
+        &format!(
+            "fit internationals 2010- ({} matches, ridge 1e-3)",
+            international.len()
+        ),
+        t,
+        "fit_international_since_2010",
+    );
+
+    let model = fit_matches(&season, &options);
+    let t = median_seconds(
+        || {
+            let grid = model
+                .predict("Arsenal", "Chelsea", false)
+                .expect("known teams");
+            std::hint::black_box((
+                grid.outcome_probabilities(),
+                grid.double_chance(),
+                grid.draw_no_bet(),
+                grid.over(2.5).expect("line"),
+                grid.under(2.5).expect("line"),
+                grid.asian_handicap_home(-0.25).expect("line"),
+                grid.both_teams_to_score(),
+                grid.most_likely_scores(5),
+                grid.expected_points(),
+            ));
+        },
+        10_000,
+        0.5,
+    );
+    push(
+        "predict one fixture: grid + all markets",
+        t,
+        "predict_one_fixture",
+    );
+    let fixtures: Vec<(&str, &str, bool)> = season
+        .iter()
+        .cycle()
+        .take(10_000)
+        .map(|m| (m.home_team.as_str(), m.away_team.as_str(), false))
+        .collect();
+    let t = median_seconds(
+        || {
+            drop(std::hint::black_box(
+                model.predict_outcomes(&fixtures).expect("known teams"),
+            ))
+        },
+        10,
+        0.5,
+    );
+    push("predict 10,000 fixtures (1X2)", t, "predict_10000_fixtures");
+    if let Err(e) = &peer {
+        eprintln!("penaltyblog timings unavailable: {e}");
+    }
+    out
+}
+
+fn international_since_2010(root: &Path) -> Vec<Match> {
+    let start = NaiveDate::from_ymd_opt(2010, 1, 1).expect("date");
+    let file = read_international_file(&root.join("international/results.csv"))
+        .expect("international results");
+    let recent: Vec<Match> = file
+        .matches
+        .into_iter()
+        .filter(|m| m.date >= start)
+        .collect();
+    keep_largest_component(&recent)
+}

@@ -1,0 +1,155 @@
+//! Every real data file under `$SCORELINE_DATA_DIR` reads, with the row
+//! counts and date ranges of `football-data/MANIFEST.csv`.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use scoreline_dixon_coles::data::football_data::{
+    available_seasons, read_football_data_dir, read_football_data_file, read_match_file,
+};
+use scoreline_dixon_coles::data::international::read_international_file;
+use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
+
+fn data_dir() -> PathBuf {
+    std::env::var_os("SCORELINE_DATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"))
+}
+
+#[test]
+fn every_football_data_file_matches_the_manifest() {
+    let root = data_dir().join("football-data");
+    let mut manifest = csv::Reader::from_path(root.join("MANIFEST.csv")).expect("MANIFEST.csv");
+    let header = manifest.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (file_col, rows_col, first_col, last_col) = (
+        col("file"),
+        col("rows"),
+        col("first_date"),
+        col("last_date"),
+    );
+    let mut files = 0;
+    let mut total = 0;
+    for record in manifest.records() {
+        let record = record.unwrap();
+        let path = root.join(&record[file_col]);
+        let file = read_football_data_file(&path).unwrap_or_else(|e| panic!("{e}"));
+        let rows: usize = record[rows_col].parse().unwrap();
+        assert_eq!(
+            file.matches.len() + file.fixtures.len(),
+            rows,
+            "{}",
+            path.display()
+        );
+        let first = NaiveDate::parse_from_str(&record[first_col], "%Y-%m-%d").unwrap();
+        let last = NaiveDate::parse_from_str(&record[last_col], "%Y-%m-%d").unwrap();
+        for m in &file.matches {
+            assert!(
+                m.date >= first && m.date <= last,
+                "{}: {} outside {first}..{last}",
+                path.display(),
+                m.date
+            );
+            assert!(!m.home_team.is_empty() && !m.away_team.is_empty());
+        }
+        files += 1;
+        total += rows;
+    }
+    assert_eq!(files, 178);
+    assert_eq!(total, 70_165);
+}
+
+#[test]
+fn known_rows_read_exactly() {
+    let root = data_dir().join("football-data");
+    // First row of E0 2023-24 (dd/mm/yyyy, Pinnacle closing odds present).
+    let file = read_football_data_dir(&root, &["E0"], &["2324"]).unwrap();
+    let first = &file.matches[0];
+    assert_eq!(first.date, NaiveDate::from_ymd_opt(2023, 8, 11).unwrap());
+    assert_eq!(
+        (first.home_team.as_str(), first.away_team.as_str()),
+        ("Burnley", "Man City")
+    );
+    assert_eq!((first.home_goals, first.away_goals), (0, 3));
+    assert_eq!(first.division.as_deref(), Some("E0"));
+    assert!(first.odds.pinnacle_closing.is_some() && first.odds.bet365.is_some());
+    assert!(first.odds.pinnacle_over_under.is_some());
+    assert_eq!(first.origin.as_ref().unwrap().line, Some(2));
+    // A BOM file (2024-25) still finds its Div column.
+    let bom = read_football_data_dir(&root, &["E0"], &["2425"]).unwrap();
+    assert_eq!(bom.matches.len(), 380);
+    assert!(bom
+        .matches
+        .iter()
+        .all(|m| m.division.as_deref() == Some("E0")));
+    // Latin-1 bytes (D1 2000-01) decode.
+    let latin = read_football_data_dir(&root, &["D1"], &["0001"]).unwrap();
+    assert_eq!(latin.matches.len(), 306);
+    // Trailing blank row (E0 2014-15) is skipped; two-digit years pivot.
+    let blank = read_football_data_dir(&root, &["E0"], &["1415"]).unwrap();
+    assert_eq!(blank.matches.len(), 380);
+    assert_eq!(
+        blank.matches[0].date,
+        NaiveDate::from_ymd_opt(2014, 8, 16).unwrap()
+    );
+    let old = read_football_data_dir(&root, &["E0"], &["9394"]).unwrap();
+    assert_eq!(old.matches[0].date.format("%Y").to_string(), "1993");
+    // Betbrain aggregates fill the market average before 2019-20.
+    let bb = read_football_data_dir(&root, &["E0"], &["1617"]).unwrap();
+    assert!(bb.matches[0].odds.market_average.is_some());
+    // Seasons are listed oldest first.
+    let seasons = available_seasons(&root, "E0");
+    assert_eq!(seasons.first().map(String::as_str), Some("9394"));
+    assert_eq!(seasons.last().map(String::as_str), Some("2526"));
+    assert_eq!(seasons.len(), 33);
+}
+
+#[test]
+fn results_only_files_read() {
+    let dir = data_dir().join("football-data-results-only");
+    let mut total = 0;
+    for league in ["bundesliga", "la-liga", "serie-a", "ligue-1"] {
+        for season in ["1516", "1617", "1718", "1819", "1920"] {
+            let path = dir.join(league).join(format!("season-{season}.csv"));
+            total += read_match_file(&path)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .matches
+                .len();
+        }
+    }
+    assert_eq!(total, 7_129);
+}
+
+#[test]
+fn international_results_read_and_validate() {
+    let file = read_international_file(&data_dir().join("international/results.csv")).unwrap();
+    assert_eq!(file.matches.len() + file.fixtures.len(), 49_520);
+    assert_eq!(file.tournaments.len(), file.matches.len());
+    let big = file
+        .matches
+        .iter()
+        .find(|m| m.home_goals == 31)
+        .expect("Australia 31–0 American Samoa");
+    assert_eq!(big.away_goals, 0);
+    assert!(file.matches.iter().any(|m| m.neutral) && file.matches.iter().any(|m| !m.neutral));
+    // The history has one real duplicate (Tahiti v New Caledonia twice on
+    // 1974-02-17), which validation names by line.
+    let kept = scoreline_dixon_coles::data::keep_largest_component(&file.matches);
+    let err = Dataset::from_matches(&kept, &ValidationOptions::default()).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("line 9644")
+            && message.contains("line 9643")
+            && message.contains("Tahiti"),
+        "{message}"
+    );
+    // Everything since 1975, the 31–0 included, passes with the default cap (50).
+    let start = NaiveDate::from_ymd_opt(1975, 1, 1).unwrap();
+    let recent: Vec<_> = kept.into_iter().filter(|m| m.date >= start).collect();
+    let data = Dataset::from_matches(&recent, &ValidationOptions::default()).unwrap();
+    assert!(data.teams().len() > 300);
+    assert!(data.home_goals().contains(&31));
+    // Also detected by header.
+    let sniffed = read_match_file(&data_dir().join("international/results.csv")).unwrap();
+    assert_eq!(sniffed.matches.len(), file.matches.len());
+}
