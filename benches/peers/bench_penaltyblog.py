@@ -43,6 +43,8 @@ from collections.abc import Callable
 from typing import Any
 
 import penaltyblog
+from penaltyblog.models import DixonColesGoalModel, dixon_coles_weights
+
 from common import (
     XI,
     Matches,
@@ -50,7 +52,6 @@ from common import (
     load_football_data,
     load_international,
 )
-from penaltyblog.models import DixonColesGoalModel, dixon_coles_weights
 
 TEN_SEASONS = [
     "1415",

@@ -73,6 +73,8 @@ from typing import Any
 
 import numpy as np
 import penaltyblog
+from penaltyblog.models import DixonColesGoalModel, dixon_coles_weights
+
 from common import (
     CASE_SEASONS,
     MAX_GOALS,
@@ -82,7 +84,6 @@ from common import (
     peers_dir,
     write_json,
 )
-from penaltyblog.models import DixonColesGoalModel, dixon_coles_weights
 from reference_mle import loglik_from_rates
 
 # Observation from the upstream issue, checked below (not an output).

@@ -17,8 +17,9 @@ import csv
 from typing import Any
 
 import penaltyblog
-from common import data_dir, write_json
 from penaltyblog.implied import calculate_implied
+
+from common import data_dir, write_json
 
 METHODS = [
     "multiplicative",

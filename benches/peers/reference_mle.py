@@ -45,6 +45,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import minimize
+from scipy.special import gammaln
+from scipy.stats import poisson
+
 from common import (
     CASE_SEASONS,
     MAX_GOALS,
@@ -54,10 +59,6 @@ from common import (
     load_football_data,
     write_json,
 )
-from numpy.typing import NDArray
-from scipy.optimize import minimize
-from scipy.special import gammaln
-from scipy.stats import poisson
 
 GTOL = 1e-10
 GRAD_TARGET = 1e-8

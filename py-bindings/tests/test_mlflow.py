@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 import scoreline
 
 mlflow = pytest.importorskip("mlflow")

@@ -10,6 +10,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+
 import scoreline
 
 
