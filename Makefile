@@ -41,6 +41,8 @@ peer-refs: venv
 	$(VPY) benches/peers/reference_mle.py
 	$(VPY) benches/peers/penaltyblog_fit.py
 	$(VPY) benches/peers/penaltyblog_implied.py
+	$(VPY) -W ignore benches/peers/sklearn_reference.py
+	$(VPY) benches/peers/penaltyblog_metrics_reference.py
 
 rust-test:
 	cargo test --workspace --all-targets --features scoreline-dixon-coles/fetch

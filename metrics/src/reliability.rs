@@ -54,7 +54,8 @@ fn edges(values: &mut [f64], n_bins: usize, binning: Binning) -> Vec<f64> {
 
 /// The calibration curve of outcome `outcome`: forecasts `pᵢ,outcome` are
 /// binned (bin of p = the number of interior edges strictly below p, as
-/// scikit-learn's `calibration_curve`), and each bin reports its weighted
+/// scikit-learn's `calibration_curve`, so a forecast on an edge falls in
+/// the lower bin), and each bin reports its weighted
 /// mean forecast and the weighted frequency with which the outcome happened.
 pub fn calibration_curve<O: OutcomeIndex>(
     probs: &[f64],
