@@ -8,6 +8,7 @@
 //! `target/bench/report.json`.
 
 pub mod engine;
+pub mod scoring;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -4,26 +4,35 @@
 //! `outcomes[i]` the index of what happened, `weights` optional sample
 //! weights; every average is `Σ wᵢ sᵢ / Σ wᵢ`.
 
-use crate::input::{validate, Forecasts, OutcomeIndex, RowCheck};
+use crate::input::{validate, weighted_mean_score, Forecasts, OutcomeIndex, RowCheck};
 use crate::MetricsError;
 
+/// `Σⱼ (pⱼ − oⱼ)² = Σⱼ pⱼ² − 2·p_outcome + 1`, written without branches on
+/// the outcome (random outcomes would otherwise defeat branch prediction).
+#[inline(always)]
 fn brier_one(row: &[f64], outcome: usize) -> f64 {
-    row.iter()
-        .enumerate()
-        .map(|(j, &p)| {
-            let d = p - f64::from(u8::from(j == outcome));
-            d * d
-        })
-        .sum()
+    row.iter().map(|p| p * p).sum::<f64>() - 2.0 * row[outcome] + 1.0
 }
 
+/// `Σⱼ₌₁ᵏ⁻¹ (Pⱼ − Oⱼ)² / (k − 1)` with `Oⱼ = 1{outcome ≤ j}` computed
+/// arithmetically (no branch on the outcome).
+#[inline(always)]
 fn rps_one(row: &[f64], outcome: usize) -> f64 {
     let k = row.len();
+    if k == 3 {
+        // Home/draw/away: O₁ = 1{home}, O₂ = 1{not away}, by table lookup.
+        const FIRST: [f64; 3] = [1.0, 0.0, 0.0];
+        const SECOND: [f64; 3] = [1.0, 1.0, 0.0];
+        let d1 = row[0] - FIRST[outcome];
+        let d2 = row[0] + row[1] - SECOND[outcome];
+        return (d1 * d1 + d2 * d2) * 0.5;
+    }
     let mut cumulative = 0.0;
     let mut total = 0.0;
     for (j, &p) in row.iter().enumerate().take(k - 1) {
         cumulative += p;
-        let observed = f64::from(u8::from(j >= outcome));
+        // 1 when outcome ≤ j, else 0, in integer arithmetic.
+        let observed = (j + 1).saturating_sub(outcome).min(1) as f64;
         let d = cumulative - observed;
         total += d * d;
     }
@@ -182,6 +191,7 @@ pub fn log_loss<O: OutcomeIndex>(
     Ok(f.mean((0..f.count()).map(|i| log_loss_one(f.row(i), f.outcome(i)))))
 }
 
+#[inline(always)]
 fn log_loss_one(row: &[f64], outcome: usize) -> f64 {
     -row[outcome].clamp(f64::EPSILON, 1.0 - f64::EPSILON).ln()
 }

@@ -5,6 +5,7 @@ fn main() {
     let mut rows: Vec<scoreline_benches::Row> = Vec::new();
     // Each area appends its rows here.
     rows.extend(scoreline_benches::engine::rows(quick));
+    rows.extend(scoreline_benches::scoring::rows(quick));
     scoreline_benches::print_table(&rows);
     match scoreline_benches::write_report(&rows) {
         Ok(path) => println!("\nwrote {}", path.display()),
