@@ -262,15 +262,16 @@ impl FittedIsotonic {
         let xs = &self.x_thresholds;
         let ys = &self.y_thresholds;
         let m = xs.len();
+        if m == 1 {
+            out.iter_mut().for_each(|o| *o = ys[0]);
+            return Ok(());
+        }
+        let table = BucketTable::new(xs, x.len());
         for (i, (&v, o)) in x.iter().zip(out.iter_mut()).enumerate() {
             let v = match self.out_of_bounds {
                 OutOfBounds::Clip => v.clamp(self.x_min, self.x_max),
                 _ => v,
             };
-            if m == 1 {
-                *o = ys[0];
-                continue;
-            }
             if v < xs[0] || v > xs[m - 1] {
                 if self.out_of_bounds == OutOfBounds::Error {
                     return Err(CalibrationError::OutOfBounds {
@@ -283,11 +284,65 @@ impl FittedIsotonic {
                 *o = f64::NAN;
                 continue;
             }
-            let hi = xs.partition_point(|t| *t < v).clamp(1, m - 1);
+            let hi = table.count_below(xs, v).clamp(1, m - 1);
             let lo = hi - 1;
             let slope = (ys[hi] - ys[lo]) / (xs[hi] - xs[lo]);
             *o = slope * (v - xs[lo]) + ys[lo];
         }
         Ok(())
+    }
+}
+
+/// Narrows the binary search for a query: the threshold range is cut into
+/// equal-width buckets, and `start[b]` counts the thresholds below bucket
+/// b's left edge. A query searches only its bucket's thresholds (widened by
+/// one bucket each side against rounding in the bucket index), which gives
+/// exactly the count a full binary search would.
+struct BucketTable {
+    start: Vec<usize>,
+    origin: f64,
+    inverse_width: f64,
+}
+
+impl BucketTable {
+    fn new(xs: &[f64], queries: usize) -> Self {
+        let m = xs.len();
+        let buckets = if queries >= 256 && m >= 32 {
+            (4 * m).min(1 << 16)
+        } else {
+            1
+        };
+        let (origin, span) = (xs[0], xs[m - 1] - xs[0]);
+        let inverse_width = if span > 0.0 {
+            buckets as f64 / span
+        } else {
+            0.0
+        };
+        let mut start = Vec::with_capacity(buckets + 1);
+        for b in 0..=buckets {
+            let edge = origin + b as f64 / inverse_width.max(f64::MIN_POSITIVE);
+            start.push(if b == 0 {
+                0
+            } else if b == buckets {
+                m
+            } else {
+                xs.partition_point(|t| *t < edge)
+            });
+        }
+        Self {
+            start,
+            origin,
+            inverse_width,
+        }
+    }
+
+    /// The number of thresholds strictly below `v` (v within the threshold range).
+    #[inline]
+    fn count_below(&self, xs: &[f64], v: f64) -> usize {
+        let buckets = self.start.len() - 1;
+        let b = (((v - self.origin) * self.inverse_width) as usize).min(buckets - 1);
+        let lo = self.start[b.saturating_sub(1)];
+        let hi = self.start[(b + 2).min(buckets)];
+        lo + xs[lo..hi].partition_point(|t| *t < v)
     }
 }

@@ -177,11 +177,19 @@ pub fn weighted_mean_score<O: OutcomeIndex>(
         return Err(MetricsError::Empty { n, k });
     }
     if probs.len() != n * k {
-        return Err(MetricsError::LengthMismatch { what: "probabilities", expected: n * k, found: probs.len() });
+        return Err(MetricsError::LengthMismatch {
+            what: "probabilities",
+            expected: n * k,
+            found: probs.len(),
+        });
     }
     if let Some(w) = weights {
         if w.len() != n {
-            return Err(MetricsError::LengthMismatch { what: "sample weights", expected: n, found: w.len() });
+            return Err(MetricsError::LengthMismatch {
+                what: "sample weights",
+                expected: n,
+                found: w.len(),
+            });
         }
     }
     let (total, total_weight) = match k {
@@ -190,7 +198,10 @@ pub fn weighted_mean_score<O: OutcomeIndex>(
         _ => accumulate_dyn(probs, k, outcomes, weights, rows, &score)?,
     };
     if total_weight <= 0.0 {
-        return Err(MetricsError::InvalidWeight { row: usize::MAX, weight: 0.0 });
+        return Err(MetricsError::InvalidWeight {
+            row: usize::MAX,
+            weight: 0.0,
+        });
     }
     Ok(total / total_weight)
 }
@@ -205,11 +216,21 @@ fn check_row(row: &[f64], row_index: usize, rows: RowCheck) -> Result<(), Metric
         sum += p;
     }
     if !valid {
-        let column = row.iter().position(|p| !(0.0..=1.0).contains(p)).unwrap_or(0);
-        return Err(MetricsError::InvalidProbability { row: row_index, column, value: row[column] });
+        let column = row
+            .iter()
+            .position(|p| !(0.0..=1.0).contains(p))
+            .unwrap_or(0);
+        return Err(MetricsError::InvalidProbability {
+            row: row_index,
+            column,
+            value: row[column],
+        });
     }
     if rows == RowCheck::Distribution && (sum - 1.0).abs() > 1e-9 {
-        return Err(MetricsError::RowSum { row: row_index, sum });
+        return Err(MetricsError::RowSum {
+            row: row_index,
+            sum,
+        });
     }
     Ok(())
 }
@@ -218,7 +239,11 @@ fn check_row(row: &[f64], row_index: usize, rows: RowCheck) -> Result<(), Metric
 fn checked_outcome<O: OutcomeIndex>(o: O, row: usize, k: usize) -> Result<usize, MetricsError> {
     match o.index() {
         Some(i) if i < k => Ok(i),
-        _ => Err(MetricsError::OutcomeOutOfRange { row, outcome: o.value(), k }),
+        _ => Err(MetricsError::OutcomeOutOfRange {
+            row,
+            outcome: o.value(),
+            k,
+        }),
     }
 }
 
