@@ -281,7 +281,7 @@ fn accumulate<const K: usize, O: OutcomeIndex>(
         let row: &[f64; K] = row.try_into().expect("chunks of K");
         let mut sum = 0.0;
         for &p in row {
-            ok &= (p >= 0.0) & (p <= 1.0);
+            ok &= (0.0..=1.0).contains(&p);
             sum += p;
         }
         ok &= !distribution | ((sum - 1.0).abs() <= 1e-9);

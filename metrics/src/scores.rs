@@ -61,16 +61,14 @@ pub fn brier<O: OutcomeIndex>(
     outcomes: &[O],
     weights: Option<&[f64]>,
 ) -> Result<f64, MetricsError> {
-    let mut scratch = Vec::new();
-    let f = validate(
+    weighted_mean_score(
         probs,
         k,
         outcomes,
         weights,
         RowCheck::Distribution,
-        &mut scratch,
-    )?;
-    Ok(f.mean((0..f.count()).map(|i| brier_one(f.row(i), f.outcome(i)))))
+        brier_one,
+    )
 }
 
 /// The Brier score of each forecast.
@@ -134,16 +132,7 @@ pub fn rps<O: OutcomeIndex>(
     outcomes: &[O],
     weights: Option<&[f64]>,
 ) -> Result<f64, MetricsError> {
-    let mut scratch = Vec::new();
-    let f = validate(
-        probs,
-        k,
-        outcomes,
-        weights,
-        RowCheck::Distribution,
-        &mut scratch,
-    )?;
-    Ok(f.mean((0..f.count()).map(|i| rps_one(f.row(i), f.outcome(i)))))
+    weighted_mean_score(probs, k, outcomes, weights, RowCheck::Distribution, rps_one)
 }
 
 /// The ranked probability score of each forecast.
@@ -179,16 +168,14 @@ pub fn log_loss<O: OutcomeIndex>(
     outcomes: &[O],
     weights: Option<&[f64]>,
 ) -> Result<f64, MetricsError> {
-    let mut scratch = Vec::new();
-    let f = validate(
+    weighted_mean_score(
         probs,
         k,
         outcomes,
         weights,
         RowCheck::Probabilities,
-        &mut scratch,
-    )?;
-    Ok(f.mean((0..f.count()).map(|i| log_loss_one(f.row(i), f.outcome(i)))))
+        log_loss_one,
+    )
 }
 
 #[inline(always)]
@@ -221,16 +208,14 @@ pub fn ignorance<O: OutcomeIndex>(
     outcomes: &[O],
     weights: Option<&[f64]>,
 ) -> Result<f64, MetricsError> {
-    let mut scratch = Vec::new();
-    let f = validate(
+    weighted_mean_score(
         probs,
         k,
         outcomes,
         weights,
         RowCheck::Probabilities,
-        &mut scratch,
-    )?;
-    Ok(f.mean((0..f.count()).map(|i| -f.row(i)[f.outcome(i)].max(1e-15).log2())))
+        |row, o| -row[o].max(1e-15).log2(),
+    )
 }
 
 /// The share of forecasts whose most probable outcome happened. Ties go
@@ -241,16 +226,14 @@ pub fn accuracy<O: OutcomeIndex>(
     outcomes: &[O],
     weights: Option<&[f64]>,
 ) -> Result<f64, MetricsError> {
-    let mut scratch = Vec::new();
-    let f = validate(
+    weighted_mean_score(
         probs,
         k,
         outcomes,
         weights,
         RowCheck::Probabilities,
-        &mut scratch,
-    )?;
-    Ok(f.mean((0..f.count()).map(|i| f64::from(u8::from(argmax(f.row(i)) == f.outcome(i))))))
+        |row, o| f64::from(u8::from(argmax(row) == o)),
+    )
 }
 
 /// The index of the largest entry, ties to the lowest index.
