@@ -48,6 +48,19 @@ create_exception!(
     "A model file that cannot be saved or loaded (damaged, edited, newer version)."
 );
 
+create_exception!(
+    scoreline,
+    MetricsError,
+    ScorelineError,
+    "Forecasts, outcomes or weights a metric cannot score (names the row)."
+);
+create_exception!(
+    scoreline,
+    CalibrationError,
+    ScorelineError,
+    "Input a calibrator cannot fit or apply."
+);
+
 /// Converts any engine error into the matching Python exception.
 pub fn to_py(error: Error) -> PyErr {
     match error {
@@ -91,5 +104,19 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("PredictError", py.get_type::<PredictError>())?;
     m.add("UnknownTeamError", py.get_type::<UnknownTeamError>())?;
     m.add("ModelFileError", py.get_type::<ModelFileError>())?;
+    m.add("MetricsError", py.get_type::<MetricsError>())?;
+    m.add("CalibrationError", py.get_type::<CalibrationError>())?;
+    m.add("MetricsError", py.get_type::<MetricsError>())?;
+    m.add("CalibrationError", py.get_type::<CalibrationError>())?;
     Ok(())
+}
+
+/// A metrics error as `scoreline.MetricsError`.
+pub fn metrics_error(e: scoreline_metrics::MetricsError) -> PyErr {
+    MetricsError::new_err(e.to_string())
+}
+
+/// A calibration error as `scoreline.CalibrationError`.
+pub fn calibration_error(e: scoreline_calibration::CalibrationError) -> PyErr {
+    CalibrationError::new_err(e.to_string())
 }

@@ -1,8 +1,11 @@
 //! The native module `scoreline._scoreline`: thin wrappers that convert,
 //! call the engine, and convert back. No numerics live here.
 
+mod calibration;
+mod data;
 mod errors;
 mod grid;
+mod metrics;
 mod model;
 
 use pyo3::prelude::*;
@@ -13,6 +16,10 @@ fn _scoreline(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     m.add_class::<grid::PyScoreGrid>()?;
     m.add_class::<model::PyFittedModel>()?;
+    m.add_class::<calibration::PyFittedIsotonic>()?;
+    m.add_class::<calibration::PyOutcomeCalibrator>()?;
+    m.add_function(wrap_pyfunction!(data::read_football_data_columns, m)?)?;
+    metrics::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -108,3 +108,30 @@ def test_mlflow_models_serve_answers_with_the_same_probabilities(
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+def test_train_and_register_promotes_only_real_improvements(tracking: str) -> None:
+    from conftest import load_season
+
+    df = pd.concat([load_season("2223"), load_season("2324")], ignore_index=True)
+    first = slmlflow.train_and_register(df, "e0-promotion", holdout_fraction=0.25, xi=0.0018)
+    assert first["promoted"] and first["reason"] == "no champion yet" and first["version"] == "1"
+    assert 0.15 < first["metrics"]["holdout_rps"] < 0.3
+    # A crippled model (no home advantage, heavy ridge) is not promoted.
+    worse = slmlflow.train_and_register(
+        df, "e0-promotion", holdout_fraction=0.25, xi=0.0018, home_advantage=False, ridge=50.0
+    )
+    assert not worse["promoted"] and worse["champion_version"] == "1", worse["reason"]
+    assert worse["diebold_mariano"]["mean_difference"] > 0
+    # The same model again is no significant improvement either.
+    same = slmlflow.train_and_register(df, "e0-promotion", holdout_fraction=0.25, xi=0.0018)
+    assert not same["promoted"], same["reason"]
+    client = mlflow.MlflowClient()
+    assert str(client.get_model_version_by_alias("e0-promotion", "champion").version) == "1"
+    # Against a crippled champion, the good model wins with a significant test.
+    bad = slmlflow.train_and_register(df, "e0-bad", holdout_fraction=0.25, home_advantage=False, ridge=50.0)
+    assert bad["promoted"]
+    good = slmlflow.train_and_register(df, "e0-bad", holdout_fraction=0.25, xi=0.0018)
+    assert good["promoted"], good["reason"]
+    assert good["diebold_mariano"]["p_value"] < 0.05
+    assert str(client.get_model_version_by_alias("e0-bad", "champion").version) == "2"

@@ -5,10 +5,13 @@ Every computation runs in Rust (the native module ``scoreline._scoreline``);
 this package adds pandas and numpy conveniences.
 """
 
+from . import calibration, metrics
 from ._scoreline import (
+    CalibrationError,
     DataError,
     FitError,
     FittedModel,
+    MetricsError,
     ModelFileError,
     PredictError,
     ScoreGrid,
@@ -16,13 +19,16 @@ from ._scoreline import (
     UnknownTeamError,
     __version__,
 )
+from .data import read_football_data
 from .model import DixonColes, NotFittedError
 
 __all__ = [
+    "CalibrationError",
     "DataError",
     "DixonColes",
     "FitError",
     "FittedModel",
+    "MetricsError",
     "ModelFileError",
     "NotFittedError",
     "PredictError",
@@ -30,4 +36,7 @@ __all__ = [
     "ScorelineError",
     "UnknownTeamError",
     "__version__",
+    "calibration",
+    "metrics",
+    "read_football_data",
 ]

@@ -102,3 +102,95 @@ def log_model(
 
 def _options_json(model: DixonColes) -> str:
     return json.dumps(model._options())
+
+
+def _outcomes(home_goals: Any, away_goals: Any) -> np.ndarray:
+    h = np.asarray(home_goals, dtype=np.float64)
+    a = np.asarray(away_goals, dtype=np.float64)
+    return np.where(h > a, 0, np.where(h == a, 1, 2)).astype(np.int64)
+
+
+def train_and_register(
+    df: pd.DataFrame,
+    name: str,
+    holdout_fraction: float = 0.2,
+    *,
+    p_value_threshold: float = 0.05,
+    home: str = "HomeTeam",
+    away: str = "AwayTeam",
+    home_goals: str = "FTHG",
+    away_goals: str = "FTAG",
+    date: str = "Date",
+    **model_options: Any,
+) -> dict[str, Any]:
+    """Fits a model on all but the latest ``holdout_fraction`` of matches (by
+    date), scores that holdout (RPS, Brier, log loss, accuracy, ECE), logs
+    params and metrics to an MLflow run, registers a new version of ``name``,
+    and moves the ``champion`` alias to it only when its holdout RPS beats
+    the current champion's on the same matches with a Diebold–Mariano
+    p-value below ``p_value_threshold`` (or when there is no champion yet).
+    Returns what it decided and why."""
+    from . import metrics
+
+    if not 0.0 < holdout_fraction < 1.0:
+        raise DataError(f"holdout_fraction must be in (0, 1), got {holdout_fraction}")
+    data = df.sort_values(date, kind="stable").reset_index(drop=True)
+    cut = round(len(data) * (1.0 - holdout_fraction))
+    train, holdout = data.iloc[:cut], data.iloc[cut:]
+    model = DixonColes(**model_options).fit(train, home=home, away=away, home_goals=home_goals, away_goals=away_goals, date=date)
+    known = set(model.teams)
+    holdout = holdout[holdout[home].isin(known) & holdout[away].isin(known)].reset_index(drop=True)
+    if len(holdout) < 10:
+        raise DataError(f"only {len(holdout)} holdout matches between teams seen in training; use more data")
+    outcomes = _outcomes(holdout[home_goals], holdout[away_goals])
+    probs = model.predict_proba(holdout[home].tolist(), holdout[away].tolist())
+    scores = {
+        "holdout_rps": metrics.rps(probs, outcomes),
+        "holdout_brier": metrics.brier(probs, outcomes),
+        "holdout_log_loss": metrics.log_loss(probs, outcomes),
+        "holdout_accuracy": metrics.accuracy(probs, outcomes),
+        "holdout_ece": metrics.ece(probs, outcomes),
+    }
+    client = mlflow.MlflowClient()
+    with mlflow.start_run() as run:
+        mlflow.log_params({**model._options(), "train_matches": len(train), "holdout_matches": len(holdout)})
+        mlflow.log_metrics({**scores, "train_log_likelihood": model.loglik})
+        info = log_model(model, "model", registered_model_name=name)
+        version = str(info.registered_model_version)
+    try:
+        champion = client.get_model_version_by_alias(name, "champion")
+    except mlflow.exceptions.MlflowException:
+        champion = None
+    comparison: dict[str, Any] | None = None
+    if champion is None:
+        promote, reason = True, "no champion yet"
+    else:
+        champion_model = mlflow.pyfunc.load_model(f"models:/{name}@champion")
+        frame = pd.DataFrame({"home_team": holdout[home], "away_team": holdout[away]})
+        try:
+            champion_probs = champion_model.predict(frame)[["p_home", "p_draw", "p_away"]].to_numpy()
+        except ValueError as exc:
+            champion_probs = None
+            promote, reason = True, f"the champion cannot predict this holdout ({exc})"
+        if champion_probs is not None:
+            ours = metrics.rps_array(probs, outcomes)
+            theirs = metrics.rps_array(champion_probs, outcomes)
+            comparison = metrics.diebold_mariano(ours, theirs)
+            better = comparison["mean_difference"] < 0
+            promote = bool(better and comparison["p_value"] < p_value_threshold)
+            reason = (
+                f"holdout RPS {ours.mean():.5f} vs champion v{champion.version} {theirs.mean():.5f}; "
+                f"Diebold–Mariano p = {comparison['p_value']:.4f} (threshold {p_value_threshold})"
+            )
+    if promote:
+        client.set_registered_model_alias(name, "champion", version)
+    return {
+        "decision": "promoted" if promote else "kept champion",
+        "promoted": promote,
+        "reason": reason,
+        "version": version,
+        "champion_version": version if promote else (str(champion.version) if champion else None),
+        "run_id": run.info.run_id,
+        "metrics": scores,
+        "diebold_mariano": comparison,
+    }
