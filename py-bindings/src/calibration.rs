@@ -156,7 +156,7 @@ impl PyOutcomeCalibrator {
         let out = py
             .detach(|| self.inner.predict(p))
             .map_err(calibration_error)?;
-        Ok(PyArray1::from_vec(py, out).reshape([n, k])?)
+        PyArray1::from_vec(py, out).reshape([n, k])
     }
 
     /// JSON of the calibrator.

@@ -10,6 +10,8 @@ use crate::errors::metrics_error;
 type Probs<'py> = PyReadonlyArray2<'py, f64>;
 type Outcomes<'py> = PyReadonlyArray1<'py, i64>;
 type Weights<'py> = Option<PyReadonlyArray1<'py, f64>>;
+/// A scalar scoring rule of the metrics crate.
+type Score = fn(&[f64], usize, &[i64], Option<&[f64]>) -> Result<f64, m::MetricsError>;
 
 /// A scalar score with the GIL released.
 fn scalar(
@@ -17,7 +19,7 @@ fn scalar(
     probs: &Probs<'_>,
     outcomes: &Outcomes<'_>,
     weights: &Weights<'_>,
-    f: fn(&[f64], usize, &[i64], Option<&[f64]>) -> Result<f64, m::MetricsError>,
+    f: Score,
 ) -> PyResult<f64> {
     let k = probs.shape()[1];
     let p = probs.as_slice()?;
