@@ -58,7 +58,9 @@ python-test: wheel
 	$(VPY) -m pip install -q --force-reinstall --no-deps target/wheels/scoreline-*.whl
 	cd py-bindings && $(VPY) -m pytest -q tests
 	$(VENV)/bin/mypy --strict py-bindings/typecheck/example.py
+	MPLBACKEND=Agg $(VPY) py-bindings/notebooks/run_notebooks.py
 
 ## bench: side-by-side timings against the peers, written to target/bench/report.json
-bench: venv
+bench: venv wheel
+	$(VPY) -m pip install -q --force-reinstall --no-deps target/wheels/scoreline-*.whl
 	cargo run --release -q -p scoreline-benches --bin compare -- $(BENCH_ARGS)

@@ -8,6 +8,7 @@
 //! `target/bench/report.json`.
 
 pub mod engine;
+pub mod python;
 pub mod scoring;
 
 use std::path::{Path, PathBuf};

@@ -37,6 +37,21 @@ pub struct ScoreGrid {
     mass_outside: f64,
 }
 
+/// A grid whose cells sum to zero (possible only for a tiny grid with an
+/// extreme ρ, or rates so large that every cell underflows) is an error,
+/// never a NaN.
+fn check_mass(total: f64, max_goals: usize) -> Result<(), PredictError> {
+    if total > 0.0 && total.is_finite() {
+        Ok(())
+    } else {
+        Err(PredictError::InvalidParameter {
+            field: "max_goals",
+            value: max_goals as f64,
+            reason: "the score grid holds no probability mass for these expected goals; use a larger max_goals",
+        })
+    }
+}
+
 /// `[Pois(0; λ), …, Pois(m; λ)]` by the recurrence `p(k) = p(k−1)·λ/k`.
 fn poisson_pmf(rate: f64, max_goals: usize, out: &mut [f64]) {
     let mut p = (-rate).exp();
@@ -110,6 +125,7 @@ impl ScoreGrid {
         for p in &probabilities {
             total += p;
         }
+        check_mass(total, max_goals)?;
         let scale = 1.0 / total;
         probabilities.iter_mut().for_each(|p| *p *= scale);
         Ok(Self {
@@ -165,4 +181,83 @@ impl ScoreGrid {
     pub fn mass_outside(&self) -> f64 {
         self.mass_outside
     }
+}
+
+/// Home/draw/away probabilities of the grid that [`ScoreGrid::new`] would
+/// build, computed in O(max_goals) without building it:
+///
+/// ```text
+/// home ∝ Σₓ Pois(x; λ)·Σ_{y<x} Pois(y; ν) + (τ(1,0) − 1)·Pois(1; λ)·Pois(0; ν)
+/// away ∝ Σ_y Pois(y; ν)·Σ_{x<y} Pois(x; λ) + (τ(0,1) − 1)·Pois(0; λ)·Pois(1; ν)
+/// draw ∝ Σₓ Pois(x; λ)·Pois(x; ν) + (τ(0,0) − 1)·Pois(0; λ)Pois(0; ν) + (τ(1,1) − 1)·Pois(1; λ)Pois(1; ν)
+/// ```
+///
+/// over 0..=max_goals, each τ clamped at 0, then normalised to sum to 1
+/// (equal to the grid's [`ScoreGrid::outcome_probabilities`] up to rounding).
+///
+/// ```
+/// use scoreline_dixon_coles::grid::{outcome_probabilities, ScoreGrid};
+/// let fast = outcome_probabilities(1.6, 1.1, -0.08, 10).unwrap();
+/// let grid = ScoreGrid::new(1.6, 1.1, -0.08, 10).unwrap().outcome_probabilities();
+/// assert!((fast.home - grid.home).abs() < 1e-14 && (fast.away - grid.away).abs() < 1e-14);
+/// ```
+pub fn outcome_probabilities(
+    home_rate: f64,
+    away_rate: f64,
+    rho: f64,
+    max_goals: usize,
+) -> Result<crate::markets::OutcomeProbabilities, PredictError> {
+    for (field, value) in [("home_rate", home_rate), ("away_rate", away_rate)] {
+        if !(value.is_finite() && value > 0.0) {
+            return Err(PredictError::InvalidParameter {
+                field,
+                value,
+                reason: "expected goals must be finite and positive",
+            });
+        }
+    }
+    if !rho.is_finite() {
+        return Err(PredictError::InvalidParameter {
+            field: "rho",
+            value: rho,
+            reason: "must be finite",
+        });
+    }
+    if max_goals > MAX_GOALS_CAP {
+        return Err(PredictError::MaxGoalsTooLarge {
+            max_goals,
+            cap: MAX_GOALS_CAP,
+        });
+    }
+    let mut home = [0.0; MAX_GOALS_CAP + 1];
+    let mut away = [0.0; MAX_GOALS_CAP + 1];
+    poisson_pmf(home_rate, max_goals, &mut home);
+    poisson_pmf(away_rate, max_goals, &mut away);
+    let (mut h, mut d, mut a) = (0.0, 0.0, 0.0);
+    let (mut below_home, mut below_away) = (0.0, 0.0);
+    for k in 0..=max_goals {
+        h += home[k] * below_away;
+        a += away[k] * below_home;
+        d += home[k] * away[k];
+        below_home += home[k];
+        below_away += away[k];
+    }
+    if max_goals >= 1 {
+        let t00 = (1.0 - home_rate * away_rate * rho).max(0.0);
+        let t01 = (1.0 + home_rate * rho).max(0.0);
+        let t10 = (1.0 + away_rate * rho).max(0.0);
+        let t11 = (1.0 - rho).max(0.0);
+        d += (t00 - 1.0) * home[0] * away[0] + (t11 - 1.0) * home[1] * away[1];
+        a += (t01 - 1.0) * home[0] * away[1];
+        h += (t10 - 1.0) * home[1] * away[0];
+    } else {
+        d += ((1.0 - home_rate * away_rate * rho).max(0.0) - 1.0) * home[0] * away[0];
+    }
+    let total = h + d + a;
+    check_mass(total, max_goals)?;
+    Ok(crate::markets::OutcomeProbabilities {
+        home: h / total,
+        draw: d / total,
+        away: a / total,
+    })
 }

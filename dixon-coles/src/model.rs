@@ -202,8 +202,38 @@ impl FittedModel {
     ) -> Result<Vec<OutcomeProbabilities>, PredictError> {
         fixtures
             .iter()
-            .map(|&(h, a, neutral)| Ok(self.predict(h, a, neutral)?.outcome_probabilities()))
+            .map(|&(h, a, neutral)| {
+                let (h, a) = self.pair(h, a)?;
+                self.outcome_probabilities_ids(h, a, neutral, DEFAULT_MAX_GOALS)
+            })
             .collect()
+    }
+
+    /// Home/draw/away probabilities for team ids without building the grid
+    /// (see [`crate::grid::outcome_probabilities`]).
+    pub fn outcome_probabilities_ids(
+        &self,
+        home: u32,
+        away: u32,
+        neutral: bool,
+        max_goals: usize,
+    ) -> Result<OutcomeProbabilities, PredictError> {
+        let n = self.teams.len() as u32;
+        if home >= n || away >= n {
+            return Err(PredictError::UnknownTeam {
+                team: format!("id {}", home.max(away)),
+                closest: Vec::new(),
+            });
+        }
+        if home == away {
+            return Err(PredictError::SameTeam {
+                team: self.teams.name(home).to_owned(),
+            });
+        }
+        let (lam, nu) = self
+            .parameters
+            .expected_goals(home as usize, away as usize, neutral);
+        crate::grid::outcome_probabilities(lam, nu, self.parameters.rho, max_goals)
     }
 
     fn pair(&self, home: &str, away: &str) -> Result<(u32, u32), PredictError> {

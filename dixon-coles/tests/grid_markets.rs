@@ -140,6 +140,13 @@ fn invalid_grid_inputs_are_errors() {
 }
 
 #[test]
+fn a_grid_without_mass_is_an_error_not_a_nan() {
+    // max_goals = 0 keeps only 0-0, whose τ = 1 − λνρ is negative here.
+    assert!(ScoreGrid::new(3.3, 2.2, 0.16, 0).is_err());
+    assert!(scoreline_dixon_coles::grid::outcome_probabilities(3.3, 2.2, 0.16, 0).is_err());
+}
+
+#[test]
 fn extreme_rho_never_gives_negative_probabilities() {
     // τ(0,0) = 1 − λνρ < 0 here; the cell is clamped to 0, never negative.
     let g = ScoreGrid::new(5.0, 4.0, 0.2, 10).unwrap();
@@ -153,5 +160,20 @@ fn settlement_fair_odds_make_the_bet_break_even() {
     for line in [-1.25, -0.75, -0.5, 0.0, 0.25, 1.0] {
         let s = g.asian_handicap_home(line).unwrap();
         assert!(s.expected_profit(s.fair_odds()).abs() < 1e-12);
+    }
+}
+
+proptest! {
+    #[test]
+    fn direct_outcome_probabilities_equal_the_grid(lam in 0.05f64..6.0, nu in 0.05f64..6.0, rho in -0.3f64..0.3, m in 0usize..20) {
+        let fast = scoreline_dixon_coles::grid::outcome_probabilities(lam, nu, rho, m);
+        let grid = ScoreGrid::new(lam, nu, rho, m).map(|g| g.outcome_probabilities());
+        // Both refuse a grid without probability mass, or both answer.
+        prop_assert_eq!(fast.is_ok(), grid.is_ok());
+        let (Ok(fast), Ok(grid)) = (fast, grid) else { return Ok(()) };
+        prop_assert!(fast.home.is_finite() && grid.home.is_finite());
+        prop_assert!((fast.home - grid.home).abs() < 1e-13);
+        prop_assert!((fast.draw - grid.draw).abs() < 1e-13);
+        prop_assert!((fast.away - grid.away).abs() < 1e-13);
     }
 }

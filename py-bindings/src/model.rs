@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use numpy::{PyArray1, PyArray2, PyReadonlyArray1};
+use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyList};
 use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
 use scoreline_dixon_coles::fit::{fit, FitOptions};
 use scoreline_dixon_coles::grid::DEFAULT_MAX_GOALS;
@@ -46,6 +46,38 @@ fn goals_of(value: f64, row: usize, field: &str) -> PyResult<u32> {
     }
 }
 
+/// Team names from a Python sequence, each a `str` (the error names the row).
+fn names(values: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<String>> {
+    let list = values
+        .cast::<PyList>()
+        .map_err(|_| DataError::new_err(format!("{field}: expected a list of team names")))?;
+    list.iter()
+        .enumerate()
+        .map(|(row, item)| {
+            item.extract::<String>().map_err(|_| {
+                DataError::new_err(format!(
+                    "row {row}: {field} = {} is not a team name",
+                    item.repr().map_or("?".into(), |r| r.to_string())
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Team names per row from factorised input: `names[codes[i]]` (a code of −1 is a missing name).
+fn decode(names: &[String], codes: &[i64], field: &str) -> PyResult<Vec<usize>> {
+    codes
+        .iter()
+        .enumerate()
+        .map(|(row, &c)| {
+            usize::try_from(c)
+                .ok()
+                .filter(|&c| c < names.len())
+                .ok_or_else(|| DataError::new_err(format!("row {row}: {field} is missing")))
+        })
+        .collect()
+}
+
 fn check_len(name: &str, len: usize, expected: usize) -> PyResult<()> {
     if len == expected {
         Ok(())
@@ -83,14 +115,15 @@ impl PyFittedModel {
     /// Fits a model to match columns. Goals are floats checked to be whole
     /// numbers; dates are days since 1970-01-01.
     #[staticmethod]
-    #[pyo3(signature = (home, away, home_goals, away_goals, dates, *, neutral=None, weights=None,
+    #[pyo3(signature = (teams, home, away, home_goals, away_goals, dates, *, neutral=None, weights=None,
                         xi=0.0018, reference_date=None, rho=true, home_advantage=true, ridge=0.0,
                         max_iterations=1000, tolerance=1e-7, max_goals_cap=50))]
     #[allow(clippy::too_many_arguments)]
     fn fit(
         py: Python<'_>,
-        home: Vec<String>,
-        away: Vec<String>,
+        teams: &Bound<'_, PyAny>,
+        home: PyReadonlyArray1<'_, i64>,
+        away: PyReadonlyArray1<'_, i64>,
         home_goals: PyReadonlyArray1<'_, f64>,
         away_goals: PyReadonlyArray1<'_, f64>,
         dates: PyReadonlyArray1<'_, i64>,
@@ -105,6 +138,11 @@ impl PyFittedModel {
         tolerance: f64,
         max_goals_cap: u32,
     ) -> PyResult<Self> {
+        let teams = names(teams, "teams")?;
+        let (home, away) = (
+            decode(&teams, home.as_slice()?, "home")?,
+            decode(&teams, away.as_slice()?, "away")?,
+        );
         let n = home.len();
         let hg = home_goals.as_slice()?;
         let ag = away_goals.as_slice()?;
@@ -125,8 +163,8 @@ impl PyFittedModel {
         for i in 0..n {
             let mut m = Match::new(
                 date_of(days[i], i, "date")?,
-                home[i].clone(),
-                away[i].clone(),
+                teams[home[i]].clone(),
+                teams[away[i]].clone(),
                 goals_of(hg[i], i, "home_goals")?,
                 goals_of(ag[i], i, "away_goals")?,
             );
@@ -191,37 +229,49 @@ impl PyFittedModel {
         Ok(PyScoreGrid { inner: grid })
     }
 
-    /// Home/draw/away probabilities for many fixtures as an (n, 3) array.
-    #[pyo3(signature = (home, away, neutral=None, max_goals=DEFAULT_MAX_GOALS))]
+    /// Home/draw/away probabilities for many fixtures as an (n, 3) array,
+    /// from factorised team names (`teams[home[i]]` v `teams[away[i]]`).
+    #[pyo3(signature = (teams, home, away, neutral=None, max_goals=DEFAULT_MAX_GOALS))]
     fn predict_proba<'py>(
         &self,
         py: Python<'py>,
-        home: Vec<String>,
-        away: Vec<String>,
-        neutral: Option<Vec<bool>>,
+        teams: &Bound<'py, PyAny>,
+        home: PyReadonlyArray1<'py, i64>,
+        away: PyReadonlyArray1<'py, i64>,
+        neutral: Option<PyReadonlyArray1<'py, bool>>,
         max_goals: usize,
     ) -> PyResult<Bound<'py, PyArray2<f64>>> {
-        let pairs = Self::fixture_pairs(&home, &away, neutral.as_deref())?;
-        let model = Arc::clone(&self.inner);
-        let rows = py.detach(move || {
-            pairs
-                .iter()
-                .map(|&(i, neutral)| {
-                    model
-                        .predict_with_max_goals(&home[i], &away[i], neutral, max_goals)
-                        .map(|g| {
-                            let o = g.outcome_probabilities();
-                            vec![o.home, o.draw, o.away]
-                        })
-                        .map_err(|e| (i, e))
-                })
-                .collect::<Result<Vec<Vec<f64>>, _>>()
-        });
-        let rows = rows.map_err(|(i, e)| fixture_error(i, e))?;
-        if rows.is_empty() {
-            return Ok(PyArray2::zeros(py, [0, 3], false));
+        let teams = names(teams, "teams")?;
+        let (home, away) = (
+            decode(&teams, home.as_slice()?, "home")?,
+            decode(&teams, away.as_slice()?, "away")?,
+        );
+        check_len("away", away.len(), home.len())?;
+        let neutral = neutral.as_ref().map(|a| a.as_slice()).transpose()?;
+        if let Some(v) = neutral {
+            check_len("neutral", v.len(), home.len())?;
         }
-        Ok(PyArray2::from_vec2(py, &rows)?)
+        // Each distinct name is looked up once.
+        let ids: Vec<Option<u32>> = teams.iter().map(|t| self.inner.team_id(t).ok()).collect();
+        let model = Arc::clone(&self.inner);
+        let n = home.len();
+        let flat = py.detach(|| {
+            let mut flat = Vec::with_capacity(3 * n);
+            for i in 0..n {
+                let (h, a) = match (ids[home[i]], ids[away[i]]) {
+                    (Some(h), Some(a)) => (h, a),
+                    (None, _) => return Err((i, model.team_id(&teams[home[i]]).unwrap_err())),
+                    (_, None) => return Err((i, model.team_id(&teams[away[i]]).unwrap_err())),
+                };
+                let o = model
+                    .outcome_probabilities_ids(h, a, neutral.is_some_and(|v| v[i]), max_goals)
+                    .map_err(|e| (i, e))?;
+                flat.extend([o.home, o.draw, o.away]);
+            }
+            Ok(flat)
+        });
+        let flat = flat.map_err(|(i, e)| fixture_error(i, e))?;
+        PyArray1::from_vec(py, flat).reshape([n, 3])
     }
 
     /// The usual markets for many fixtures, as a dict of equal-length arrays.
@@ -229,11 +279,12 @@ impl PyFittedModel {
     fn predict_markets<'py>(
         &self,
         py: Python<'py>,
-        home: Vec<String>,
-        away: Vec<String>,
+        home: &Bound<'py, PyAny>,
+        away: &Bound<'py, PyAny>,
         neutral: Option<Vec<bool>>,
         max_goals: usize,
     ) -> PyResult<Bound<'py, PyDict>> {
+        let (home, away) = (names(home, "home")?, names(away, "away")?);
         const COLUMNS: [&str; 16] = [
             "p_home",
             "p_draw",
@@ -261,7 +312,14 @@ impl PyFittedModel {
                 let g = model
                     .predict_with_max_goals(&home[i], &away[i], neutral, max_goals)
                     .map_err(|e| (i, e))?;
-                let o = g.outcome_probabilities();
+                // The same 1X2 as predict_proba (the grid-free kernel), to the last bit.
+                let o = scoreline_dixon_coles::grid::outcome_probabilities(
+                    g.home_rate(),
+                    g.away_rate(),
+                    g.rho(),
+                    max_goals,
+                )
+                .map_err(|e| (i, e))?;
                 let dc = g.double_chance();
                 let dnb = g.draw_no_bet();
                 let pts = g.expected_points();

@@ -121,6 +121,12 @@ def test_errors_are_value_errors_that_name_the_fault(season_2324: pd.DataFrame, 
         scoreline.DixonColes(ridge=-1).fit(season_2324)
     with pytest.raises(scoreline.NotFittedError):
         scoreline.DixonColes().predict("A", "B")
+    missing = season_2324.copy()
+    missing.loc[5, "AwayTeam"] = None
+    with pytest.raises(scoreline.DataError, match="row 5: away is missing"):
+        scoreline.DixonColes().fit(missing)
+    with pytest.raises(scoreline.DataError, match="3 is not a team name"):
+        model.predict_proba(["Arsenal", 3], ["Chelsea", "Fulham"])
     with pytest.raises(scoreline.DataError, match="dates"):
         scoreline.DixonColes().fit(season_2324.assign(Date="yesterday"))
 

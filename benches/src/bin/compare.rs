@@ -6,6 +6,7 @@ fn main() {
     // Each area appends its rows here.
     rows.extend(scoreline_benches::engine::rows(quick));
     rows.extend(scoreline_benches::scoring::rows(quick));
+    rows.extend(scoreline_benches::python::rows(quick));
     scoreline_benches::print_table(&rows);
     match scoreline_benches::write_report(&rows) {
         Ok(path) => println!("\nwrote {}", path.display()),

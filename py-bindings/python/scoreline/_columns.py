@@ -26,14 +26,10 @@ def column(data: ColumnSource, spec: Any, name: str) -> Any:
     return spec
 
 
-def strings(values: Any, name: str) -> list[str]:
-    """Team names as a list of str (rejecting missing values)."""
-    out = []
-    for i, v in enumerate(_to_list(values)):
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            raise DataError(f"row {i}: {name} is missing")
-        out.append(str(v))
-    return out
+def strings(values: Any, name: str) -> list[Any]:
+    """Team names as a list (each item is checked to be a ``str`` in Rust,
+    which names the row of a missing or non-text value)."""
+    return list(_to_list(values))
 
 
 def floats(values: Any, name: str) -> np.ndarray:
@@ -98,3 +94,30 @@ def _to_list(values: Any) -> Sequence[Any]:
     if isinstance(values, (str, bytes)):
         raise DataError("expected a column of team names, got a single string")
     return list(values)
+
+
+def factorize(*columns: Any) -> tuple[list[Any], list[np.ndarray]]:
+    """The distinct team names across ``columns`` and, per column, an int64
+    array of codes into them (−1 for a missing name), so that only the
+    distinct names cross into Rust."""
+    arrays = [np.asarray(_to_numpy(c), dtype=object).ravel() for c in columns]
+    if any(isinstance(c, (str, bytes)) for c in columns):
+        raise DataError("expected a column of team names, got a single string")
+    joined = np.concatenate(arrays) if arrays else np.array([], dtype=object)
+    try:
+        import pandas as pd
+
+        codes, uniques = pd.factorize(joined, use_na_sentinel=True)
+        names = list(uniques)
+    except ImportError:
+        missing = np.array([v is None or (isinstance(v, float) and np.isnan(v)) for v in joined], dtype=bool)
+        names_arr, inverse = np.unique(joined[~missing].astype(str), return_inverse=True)
+        codes = np.full(len(joined), -1, dtype=np.int64)
+        codes[~missing] = inverse
+        names = names_arr.tolist()
+    codes = np.asarray(codes, dtype=np.int64)
+    out, start = [], 0
+    for a in arrays:
+        out.append(np.ascontiguousarray(codes[start : start + len(a)]))
+        start += len(a)
+    return names, out

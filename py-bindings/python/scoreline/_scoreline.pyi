@@ -59,8 +59,9 @@ class ScoreGrid:
 class FittedModel:
     @staticmethod
     def fit(
-        home: list[str],
-        away: list[str],
+        teams: list[Any],
+        home: npt.NDArray[np.int64],
+        away: npt.NDArray[np.int64],
         home_goals: npt.NDArray[np.float64],
         away_goals: npt.NDArray[np.float64],
         dates: npt.NDArray[np.int64],
@@ -78,10 +79,15 @@ class FittedModel:
     ) -> FittedModel: ...
     def predict(self, home: str, away: str, neutral: bool = False, max_goals: int = 10) -> ScoreGrid: ...
     def predict_proba(
-        self, home: list[str], away: list[str], neutral: list[bool] | None = None, max_goals: int = 10
+        self,
+        teams: list[Any],
+        home: npt.NDArray[np.int64],
+        away: npt.NDArray[np.int64],
+        neutral: npt.NDArray[np.bool_] | None = None,
+        max_goals: int = 10,
     ) -> npt.NDArray[np.float64]: ...
     def predict_markets(
-        self, home: list[str], away: list[str], neutral: list[bool] | None = None, max_goals: int = 10
+        self, home: list[Any], away: list[Any], neutral: list[bool] | None = None, max_goals: int = 10
     ) -> dict[str, Any]: ...
     @property
     def teams(self) -> list[str]: ...

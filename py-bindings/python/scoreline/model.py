@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from . import _columns as col
-from ._scoreline import FittedModel, ScoreGrid, ScorelineError
+from ._scoreline import DataError, FittedModel, ScoreGrid, ScorelineError
 
 
 class NotFittedError(ScorelineError):
@@ -84,17 +84,19 @@ class DixonColes:
         argument is a column name or the values themselves. ``date=None``
         treats rows as consecutive days (use with ``xi=0``). Returns self.
         The fit runs with the GIL released."""
-        home_names = col.strings(col.column(data, home, "home"), "home")
-        n = len(home_names)
-        away_names = col.strings(col.column(data, away, "away"), "away")
+        teams, (home_codes, away_codes) = col.factorize(col.column(data, home, "home"), col.column(data, away, "away"))
+        n = len(home_codes)
+        if len(away_codes) != n:
+            raise DataError(f"away has {len(away_codes)} rows, expected {n} (one per match)")
         hg = col.floats(col.column(data, home_goals, "home_goals"), "home_goals")
         ag = col.floats(col.column(data, away_goals, "away_goals"), "away_goals")
         dates = np.arange(n, dtype=np.int64) if date is None else col.days(col.column(data, date, "date"), "date")
         neutral_arr = None if neutral is None else col.booleans(col.column(data, neutral, "neutral"), "neutral", n)
         weight_arr = None if weights is None else col.floats(col.column(data, weights, "weights"), "weights")
         self._model = FittedModel.fit(
-            home_names,
-            away_names,
+            teams,
+            home_codes,
+            away_codes,
             hg,
             ag,
             dates,
@@ -126,9 +128,11 @@ class DixonColes:
     def predict_proba(self, home_teams: Any, away_teams: Any, neutral: Any = None) -> Any:
         """Home/draw/away probabilities, an (n, 3) array — or a DataFrame with
         columns home, draw, away when the teams come as a pandas Series."""
-        home_names = col.strings(home_teams, "home_teams")
-        neutral_list = None if neutral is None else col.booleans(neutral, "neutral", len(home_names)).tolist()
-        probs = self.fitted_model.predict_proba(home_names, col.strings(away_teams, "away_teams"), neutral_list, self.max_goals)
+        teams, (home_codes, away_codes) = col.factorize(home_teams, away_teams)
+        if len(home_codes) != len(away_codes):
+            raise DataError(f"away_teams has {len(away_codes)} rows, expected {len(home_codes)}")
+        neutral_arr = None if neutral is None else col.booleans(neutral, "neutral", len(home_codes))
+        probs = self.fitted_model.predict_proba(teams, home_codes, away_codes, neutral_arr, self.max_goals)
         if col.is_pandas(home_teams):
             import pandas as pd
 
