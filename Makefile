@@ -53,12 +53,18 @@ wheel: venv
 	rm -f target/wheels/scoreline-*.whl
 	$(VENV)/bin/maturin build --release -q -m py-bindings/Cargo.toml -o target/wheels
 
-## python-test: install the built wheel (what users get) and run pytest, mypy and the notebook
+WHEEL_VENV := $(CURDIR)/.venv-wheel
+
+## python-test: install the built wheel (what users get) into a fresh virtual
+## environment and run pytest, mypy --strict and the notebooks there
 python-test: wheel
-	$(VPY) -m pip install -q --force-reinstall --no-deps target/wheels/scoreline-*.whl
-	cd py-bindings && $(VPY) -m pytest -q tests
-	$(VENV)/bin/mypy --strict py-bindings/typecheck/example.py
-	MPLBACKEND=Agg $(VPY) py-bindings/notebooks/run_notebooks.py
+	rm -rf $(WHEEL_VENV)
+	$(PYTHON) -m venv $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/python -m pip install -q --upgrade pip
+	$(WHEEL_VENV)/bin/python -m pip install -q -r requirements-dev.txt target/wheels/scoreline-*.whl
+	cd py-bindings && $(WHEEL_VENV)/bin/python -m pytest -q tests
+	$(WHEEL_VENV)/bin/mypy --strict py-bindings/typecheck/example.py
+	MPLBACKEND=Agg $(WHEEL_VENV)/bin/python py-bindings/notebooks/run_notebooks.py
 
 ## bench: side-by-side timings against the peers, written to target/bench/report.json
 bench: venv wheel

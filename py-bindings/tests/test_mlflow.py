@@ -135,3 +135,16 @@ def test_train_and_register_promotes_only_real_improvements(tracking: str) -> No
     assert good["promoted"], good["reason"]
     assert good["diebold_mariano"]["p_value"] < 0.05
     assert str(client.get_model_version_by_alias("e0-bad", "champion").version) == "2"
+
+
+def test_log_model_with_a_calibrator(tracking: str, fitted: scoreline.DixonColes, season_2324: pd.DataFrame) -> None:
+    from scoreline.calibration import OutcomeCalibrator
+
+    frame = fixtures_frame(season_2324)
+    probs = fitted.predict_proba(frame["home_team"], frame["away_team"]).to_numpy()
+    outcome = np.select([season_2324["FTHG"] > season_2324["FTAG"], season_2324["FTHG"] == season_2324["FTAG"]], [0, 1], 2)
+    calibrator = OutcomeCalibrator().fit(probs, outcome)
+    with mlflow.start_run():
+        info = slmlflow.log_model(fitted, "calibrated", calibrator=calibrator)
+    got = mlflow.pyfunc.load_model(info.model_uri).predict(frame)
+    np.testing.assert_array_equal(got[["p_home", "p_draw", "p_away"]].to_numpy(), calibrator.predict(probs))
