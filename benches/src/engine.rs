@@ -7,6 +7,7 @@ use scoreline_dixon_coles::data::football_data::read_football_data_dir;
 use scoreline_dixon_coles::data::international::read_international_file;
 use scoreline_dixon_coles::data::{keep_largest_component, Match};
 use scoreline_dixon_coles::prelude::*;
+use scoreline_dixon_coles::slate::{optimise, SlateFixture};
 
 use crate::{data_dir, median_seconds, run_peer, Row};
 
@@ -121,6 +122,25 @@ pub fn rows(quick: bool) -> Vec<Row> {
         0.5,
     );
     push("predict 10,000 fixtures (1X2)", t, "predict_10000_fixtures");
+    let slate: Vec<SlateFixture> = season
+        .iter()
+        .take(17)
+        .map(|m| SlateFixture {
+            home: m.home_team.clone(),
+            away: m.away_team.clone(),
+            neutral: false,
+            odds: None,
+        })
+        .collect();
+    let t = median_seconds(
+        || drop(optimise(&model, &slate, 10_000).expect("slate")),
+        200,
+        0.5,
+    );
+    out.push(Row::alone(
+        "slate: evaluate + optimise 17 fixtures, budget 10,000",
+        t,
+    ));
     if let Err(e) = &peer {
         eprintln!("penaltyblog timings unavailable: {e}");
     }

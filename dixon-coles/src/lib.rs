@@ -72,6 +72,7 @@ pub mod model;
 pub mod model_file;
 pub mod odds;
 pub mod params;
+pub mod slate;
 pub mod uncertainty;
 pub mod weights;
 

@@ -1,0 +1,100 @@
+//! Why the model likes a side: the 1X2 probabilities built up term by term.
+
+use serde::{Deserialize, Serialize};
+
+use super::SlateError;
+use crate::grid::{outcome_probabilities, DEFAULT_MAX_GOALS};
+use crate::markets::OutcomeProbabilities;
+use crate::model::FittedModel;
+
+/// One term of `log λ_home` or `log λ_away` and the 1X2 after adding it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExplanationStep {
+    /// What the term is (e.g. "home attack (Arsenal)").
+    pub term: String,
+    /// Its value on the log scale.
+    pub value: f64,
+    /// Which rate it enters: "home" or "away" (both for the intercept).
+    pub rate: String,
+    /// Home/draw/away after adding this term to those before it.
+    pub probabilities: OutcomeProbabilities,
+    /// The change this term made to home/draw/away.
+    pub change: OutcomeProbabilities,
+}
+
+/// The decomposition of one prediction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The league-average start: every term but the intercept at zero
+    /// (two average teams at a neutral venue).
+    pub baseline: OutcomeProbabilities,
+    /// The terms in order; the last step's probabilities are the prediction.
+    pub steps: Vec<ExplanationStep>,
+    /// The model's prediction, for comparison.
+    pub prediction: OutcomeProbabilities,
+}
+
+/// Decomposes `log λ_home = μ + γ·[not neutral] + attack[home] − defence[away]`
+/// and `log λ_away = μ + attack[away] − defence[home]`: starting from μ alone
+/// (the league average), the terms are added one at a time in that order
+/// (γ, home attack, away defence, away attack, home defence), recomputing
+/// the 1X2 probabilities (with the model's ρ) after each. The changes add up
+/// to `prediction − baseline`, and a term of zero changes nothing.
+pub fn explain(
+    model: &FittedModel,
+    home: &str,
+    away: &str,
+    neutral: bool,
+) -> Result<Explanation, SlateError> {
+    let fail = |source| SlateError::Fixture { index: 0, source };
+    let h = model.team_id(home).map_err(fail)? as usize;
+    let a = model.team_id(away).map_err(fail)? as usize;
+    let prediction = model
+        .predict(home, away, neutral)
+        .map_err(fail)?
+        .outcome_probabilities();
+    let p = model.parameters();
+    let probs = |eta_h: f64, eta_a: f64| {
+        outcome_probabilities(eta_h.exp(), eta_a.exp(), p.rho, DEFAULT_MAX_GOALS).map_err(fail)
+    };
+    let terms: [(String, f64, bool); 5] = [
+        (
+            "home advantage".into(),
+            if neutral { 0.0 } else { p.home_advantage },
+            true,
+        ),
+        (format!("home attack ({home})"), p.attack[h], true),
+        (format!("away defence ({away})"), -p.defence[a], true),
+        (format!("away attack ({away})"), p.attack[a], false),
+        (format!("home defence ({home})"), -p.defence[h], false),
+    ];
+    let (mut eta_h, mut eta_a) = (p.intercept, p.intercept);
+    let baseline = probs(eta_h, eta_a)?;
+    let mut previous = baseline;
+    let mut steps = Vec::with_capacity(terms.len());
+    for (term, value, on_home) in terms {
+        if on_home {
+            eta_h += value;
+        } else {
+            eta_a += value;
+        }
+        let now = probs(eta_h, eta_a)?;
+        steps.push(ExplanationStep {
+            term,
+            value,
+            rate: if on_home { "home" } else { "away" }.into(),
+            probabilities: now,
+            change: OutcomeProbabilities {
+                home: now.home - previous.home,
+                draw: now.draw - previous.draw,
+                away: now.away - previous.away,
+            },
+        });
+        previous = now;
+    }
+    Ok(Explanation {
+        baseline,
+        steps,
+        prediction,
+    })
+}
