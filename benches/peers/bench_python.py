@@ -11,10 +11,7 @@ Rerun: ``.venv/bin/python benches/peers/bench_python.py [--quick]``
 from __future__ import annotations
 
 import json
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -23,17 +20,7 @@ import penaltyblog
 from penaltyblog.models import DixonColesGoalModel, dixon_coles_weights
 
 import scoreline
-from common import data_dir
-
-
-def median_time(fn: Callable[[], Any], runs: int) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+from common import data_dir, median_time
 
 
 def main() -> None:

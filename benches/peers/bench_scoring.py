@@ -12,11 +12,7 @@ Rerun: ``.venv/bin/python benches/peers/bench_scoring.py [--quick]``
 from __future__ import annotations
 
 import json
-import statistics
 import sys
-import time
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import sklearn
@@ -24,15 +20,7 @@ from penaltyblog.metrics import multiclass_brier_score, rps_average
 from sklearn.isotonic import IsotonicRegression
 from sklearn.metrics import log_loss
 
-
-def median_time(fn: Callable[[], Any], runs: int) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+from common import median_time
 
 
 def main() -> None:

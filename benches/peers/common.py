@@ -18,6 +18,9 @@ import csv
 import datetime as dt
 import json
 import os
+import statistics
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -183,6 +186,17 @@ def decay_weights(
     reference = max(dates)
     days = np.array([(reference - d).days for d in dates], dtype=np.int64)
     return np.exp(-xi * days), reference
+
+
+def median_time(fn: Callable[[], Any], runs: int) -> float:
+    """The median wall time of ``fn`` in seconds over ``runs`` calls, after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
 
 
 def write_json(name: str, payload: dict[str, Any]) -> Path:

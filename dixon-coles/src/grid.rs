@@ -37,6 +37,38 @@ pub struct ScoreGrid {
     mass_outside: f64,
 }
 
+/// Rates finite and > 0, ρ finite, `max_goals` at most [`MAX_GOALS_CAP`].
+fn check_inputs(
+    home_rate: f64,
+    away_rate: f64,
+    rho: f64,
+    max_goals: usize,
+) -> Result<(), PredictError> {
+    for (field, value) in [("home_rate", home_rate), ("away_rate", away_rate)] {
+        if !(value.is_finite() && value > 0.0) {
+            return Err(PredictError::InvalidParameter {
+                field,
+                value,
+                reason: "expected goals must be finite and positive",
+            });
+        }
+    }
+    if !rho.is_finite() {
+        return Err(PredictError::InvalidParameter {
+            field: "rho",
+            value: rho,
+            reason: "must be finite",
+        });
+    }
+    if max_goals > MAX_GOALS_CAP {
+        return Err(PredictError::MaxGoalsTooLarge {
+            max_goals,
+            cap: MAX_GOALS_CAP,
+        });
+    }
+    Ok(())
+}
+
 /// A grid whose cells sum to zero (possible only for a tiny grid with an
 /// extreme ρ, or rates so large that every cell underflows) is an error,
 /// never a NaN.
@@ -72,28 +104,7 @@ impl ScoreGrid {
         rho: f64,
         max_goals: usize,
     ) -> Result<Self, PredictError> {
-        for (field, value) in [("home_rate", home_rate), ("away_rate", away_rate)] {
-            if !(value.is_finite() && value > 0.0) {
-                return Err(PredictError::InvalidParameter {
-                    field,
-                    value,
-                    reason: "expected goals must be finite and positive",
-                });
-            }
-        }
-        if !rho.is_finite() {
-            return Err(PredictError::InvalidParameter {
-                field: "rho",
-                value: rho,
-                reason: "must be finite",
-            });
-        }
-        if max_goals > MAX_GOALS_CAP {
-            return Err(PredictError::MaxGoalsTooLarge {
-                max_goals,
-                cap: MAX_GOALS_CAP,
-            });
-        }
+        check_inputs(home_rate, away_rate, rho, max_goals)?;
         let size = max_goals + 1;
         let mut home = [0.0; MAX_GOALS_CAP + 1];
         let mut away = [0.0; MAX_GOALS_CAP + 1];
@@ -207,28 +218,7 @@ pub fn outcome_probabilities(
     rho: f64,
     max_goals: usize,
 ) -> Result<crate::markets::OutcomeProbabilities, PredictError> {
-    for (field, value) in [("home_rate", home_rate), ("away_rate", away_rate)] {
-        if !(value.is_finite() && value > 0.0) {
-            return Err(PredictError::InvalidParameter {
-                field,
-                value,
-                reason: "expected goals must be finite and positive",
-            });
-        }
-    }
-    if !rho.is_finite() {
-        return Err(PredictError::InvalidParameter {
-            field: "rho",
-            value: rho,
-            reason: "must be finite",
-        });
-    }
-    if max_goals > MAX_GOALS_CAP {
-        return Err(PredictError::MaxGoalsTooLarge {
-            max_goals,
-            cap: MAX_GOALS_CAP,
-        });
-    }
+    check_inputs(home_rate, away_rate, rho, max_goals)?;
     let mut home = [0.0; MAX_GOALS_CAP + 1];
     let mut away = [0.0; MAX_GOALS_CAP + 1];
     poisson_pmf(home_rate, max_goals, &mut home);

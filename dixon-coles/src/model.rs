@@ -176,21 +176,7 @@ impl FittedModel {
         neutral: bool,
         max_goals: usize,
     ) -> Result<ScoreGrid, PredictError> {
-        let n = self.teams.len() as u32;
-        if home >= n || away >= n {
-            return Err(PredictError::UnknownTeam {
-                team: format!("id {}", home.max(away)),
-                closest: Vec::new(),
-            });
-        }
-        if home == away {
-            return Err(PredictError::SameTeam {
-                team: self.teams.name(home).to_owned(),
-            });
-        }
-        let (lam, nu) = self
-            .parameters
-            .expected_goals(home as usize, away as usize, neutral);
+        let (lam, nu) = self.rates_ids(home, away, neutral)?;
         ScoreGrid::new(lam, nu, self.parameters.rho, max_goals)
     }
 
@@ -218,6 +204,12 @@ impl FittedModel {
         neutral: bool,
         max_goals: usize,
     ) -> Result<OutcomeProbabilities, PredictError> {
+        let (lam, nu) = self.rates_ids(home, away, neutral)?;
+        crate::grid::outcome_probabilities(lam, nu, self.parameters.rho, max_goals)
+    }
+
+    /// Expected goals for two distinct, known team ids.
+    fn rates_ids(&self, home: u32, away: u32, neutral: bool) -> Result<(f64, f64), PredictError> {
         let n = self.teams.len() as u32;
         if home >= n || away >= n {
             return Err(PredictError::UnknownTeam {
@@ -233,7 +225,7 @@ impl FittedModel {
         let (lam, nu) = self
             .parameters
             .expected_goals(home as usize, away as usize, neutral);
-        crate::grid::outcome_probabilities(lam, nu, self.parameters.rho, max_goals)
+        Ok((lam, nu))
     }
 
     fn pair(&self, home: &str, away: &str) -> Result<(u32, u32), PredictError> {
