@@ -5,7 +5,7 @@ Every computation runs in Rust (the native module ``scoreline._scoreline``);
 this package adds pandas and numpy conveniences.
 """
 
-from . import calibration, metrics
+from . import calibration, metrics, slate
 from ._scoreline import (
     CalibrationError,
     DataError,
@@ -39,4 +39,5 @@ __all__ = [
     "calibration",
     "metrics",
     "read_football_data",
+    "slate",
 ]
