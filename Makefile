@@ -9,14 +9,14 @@ export SCORELINE_DATA_DIR ?= $(abspath $(CURDIR)/../shared/data)
 PEERS_OUT := $(CURDIR)/target/peers
 export SCORELINE_PEERS_DIR := $(PEERS_OUT)
 
-.PHONY: demo test bench lint fmt venv peer-refs rust-test wheel python-test
+.PHONY: demo test bench bench-server fuzz lint fmt venv peer-refs rust-test server-test wheel python-test
 
 ## demo: fit the Premier League + Championship and print ratings and predictions
 demo:
 	cargo run --release -q -p scoreline-dixon-coles --features fetch --example demo
 
 ## test: lint + every test (Rust, peer parity, Python)
-test: lint peer-refs rust-test python-test
+test: lint peer-refs rust-test server-test python-test
 
 venv: $(VENV)/.installed
 
@@ -48,6 +48,22 @@ rust-test:
 	cargo test --workspace --all-targets --features scoreline-dixon-coles/fetch
 	cargo test --workspace --doc
 
+## server-test: schemathesis against /openapi.json of a live server (no 5xx,
+## responses conform to the schema, invalid input rejected)
+server-test: venv
+	cargo build -q -p scoreline-server
+	$(VPY) server-example/contract_test.py
+
+FUZZ_SECONDS ?= 120
+## fuzz: cargo fuzz on the request JSON → prediction path for FUZZ_SECONDS
+## (not part of `make test`); crashes land in server-example/fuzz/artifacts/:
+## copy them to server-example/fuzz/regressions/predict_json/ as regression tests
+fuzz:
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	mkdir -p server-example/fuzz/corpus/predict_json
+	cd server-example/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run predict_json \
+		corpus/predict_json seeds/predict_json regressions/predict_json -- -max_total_time=$(FUZZ_SECONDS)
+
 ## wheel: the release wheel of the Python package, in target/wheels
 wheel: venv
 	rm -f target/wheels/scoreline-*.whl
@@ -70,3 +86,10 @@ python-test: wheel
 bench: venv wheel
 	$(VPY) -m pip install -q --force-reinstall --no-deps target/wheels/scoreline-*.whl
 	cargo run --release -q -p scoreline-benches --bin compare -- $(BENCH_ARGS)
+	$(MAKE) --no-print-directory bench-server
+
+## bench-server: load test of POST /v1/predict with wrk (64 connections, 20 s)
+bench-server:
+	command -v wrk >/dev/null || { echo "bench-server needs wrk: apt-get install wrk"; exit 1; }
+	cargo build --release -q -p scoreline-server
+	$(PYTHON) benches/server/bench_server.py

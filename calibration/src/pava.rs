@@ -1,5 +1,68 @@
 //! The weighted pool-adjacent-violators algorithm.
 
+/// A block of consecutive points fitted to one value.
+#[derive(Clone, Copy)]
+pub(crate) struct Block {
+    /// Σ w·y over the block.
+    sum_wy: f64,
+    /// Σ w over the block.
+    sum_w: f64,
+    /// The number of points.
+    pub(crate) len: usize,
+    /// The x of the block's first point, in the order pushed.
+    pub(crate) first_x: f64,
+    /// The x of the block's last point, in the order pushed.
+    pub(crate) last_x: f64,
+}
+
+impl Block {
+    /// The weighted mean of the block's points.
+    pub(crate) fn mean(&self) -> f64 {
+        self.sum_wy / self.sum_w
+    }
+}
+
+/// The streaming non-decreasing fit: points are pushed in order; each is
+/// pushed as its own block and merged with the block before it while that
+/// block's mean is at least its own (`pwy/pw ≥ swy/sw`, compared without
+/// dividing), so every block ends with the weighted mean of its points.
+#[derive(Default)]
+pub(crate) struct Pava {
+    /// The blocks so far, in the order pushed.
+    blocks: Vec<Block>,
+}
+
+impl Pava {
+    /// Pushes the point `(x, y, w)`.
+    #[inline]
+    pub(crate) fn push(&mut self, x: f64, y: f64, w: f64) {
+        let mut cur = Block {
+            sum_wy: w * y,
+            sum_w: w,
+            len: 1,
+            first_x: x,
+            last_x: x,
+        };
+        while let Some(&prev) = self.blocks.last() {
+            if prev.sum_wy * cur.sum_w >= cur.sum_wy * prev.sum_w {
+                cur.sum_wy += prev.sum_wy;
+                cur.sum_w += prev.sum_w;
+                cur.len += prev.len;
+                cur.first_x = prev.first_x;
+                self.blocks.pop();
+            } else {
+                break;
+            }
+        }
+        self.blocks.push(cur);
+    }
+
+    /// The blocks, in the order pushed.
+    pub(crate) fn finish(self) -> Vec<Block> {
+        self.blocks
+    }
+}
+
 /// The weighted least-squares non-decreasing fit to `y` (in place):
 /// the minimiser of `Σ wᵢ (ŷᵢ − yᵢ)²` subject to `ŷ₁ ≤ ŷ₂ ≤ …`.
 ///
@@ -8,32 +71,13 @@
 /// that block's mean is at least its own, so every block ends with the
 /// weighted mean of its points. O(n). Weights must be positive.
 pub fn pava_increasing(y: &mut [f64], w: &[f64]) {
-    let mut sum_wy: Vec<f64> = Vec::with_capacity(y.len());
-    let mut sum_w: Vec<f64> = Vec::with_capacity(y.len());
-    let mut len: Vec<usize> = Vec::with_capacity(y.len());
+    let mut pava = Pava::default();
     for (&yi, &wi) in y.iter().zip(w) {
-        let (mut swy, mut sw, mut l) = (wi * yi, wi, 1usize);
-        while let (Some(&pwy), Some(&pw)) = (sum_wy.last(), sum_w.last()) {
-            // Merge while the previous block's mean ≥ this block's mean
-            // (pwy/pw ≥ swy/sw, compared without dividing).
-            if pwy * sw >= swy * pw {
-                swy += pwy;
-                sw += pw;
-                l += len.pop().expect("parallel stacks");
-                sum_wy.pop();
-                sum_w.pop();
-            } else {
-                break;
-            }
-        }
-        sum_wy.push(swy);
-        sum_w.push(sw);
-        len.push(l);
+        pava.push(0.0, yi, wi);
     }
-    let mut i = 0;
-    for ((swy, sw), l) in sum_wy.iter().zip(&sum_w).zip(&len) {
-        let mean = swy / sw;
-        y[i..i + l].iter_mut().for_each(|v| *v = mean);
-        i += l;
-    }
+    let fitted = pava
+        .finish()
+        .into_iter()
+        .flat_map(|b| std::iter::repeat_n(b.mean(), b.len));
+    y.iter_mut().zip(fitted).for_each(|(v, fit)| *v = fit);
 }

@@ -1,1 +1,55 @@
-//! The example REST server. Not built yet: see the server issue; this crate holds no code until then.
+//! `scoreline-server`: a small REST server for a fitted Dixon–Coles model.
+//!
+//! The data flow is the engine's, one way: a model source (a saved model
+//! file, or match data fitted at start-up) → a validated [`LoadedModel`]
+//! behind an atomic swap → handlers that turn JSON requests into score grids,
+//! markets and scores → JSON responses, with every request counted in
+//! Prometheus metrics.
+//!
+//! | route | what it does |
+//! |---|---|
+//! | `GET /health` | liveness |
+//! | `GET /ready` | 200 once a model is loaded, 503 before |
+//! | `GET /v1/model` | format version, data fingerprint, fit summary, options |
+//! | `GET /v1/teams` | the ratings table, sortable |
+//! | `POST /v1/predict` | one fixture: 1X2, expected goals, over/under, BTTS, Asian handicaps, the grid |
+//! | `POST /v1/predict/batch` | up to [`MAX_BATCH`] fixtures |
+//! | `POST /v1/evaluate` | results of predicted fixtures → RPS, Brier, log loss, accuracy, drift |
+//! | `POST /v1/model/reload` | load the model file again (or refit), swap only if good |
+//! | `GET /metrics` | Prometheus text format |
+//! | `GET /openapi.json` | the OpenAPI 3.1 document |
+//!
+//! Errors are JSON `{"error": code, "message": …, "field": …}` with a 4xx
+//! status (see [`ApiError`]).
+//!
+//! ```no_run
+//! use scoreline_server::{serve, AppState, ModelSource};
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let state = AppState::new(ModelSource::File("model.json".into()), 1 << 22);
+//! state.reload().await?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+//! serve(listener, state, std::future::pending()).await?;
+//! # Ok(()) }
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod config;
+pub mod error;
+pub mod evaluate;
+pub mod extract;
+pub mod fuzzing;
+pub mod openapi;
+pub mod routes;
+pub mod source;
+pub mod state;
+pub mod telemetry;
+
+pub use error::ApiError;
+pub use routes::{router, serve};
+pub use source::{LoadedModel, ModelSource};
+pub use state::AppState;
+
+/// The most fixtures (or matches) one batch or evaluation request may hold.
+pub const MAX_BATCH: usize = 10_000;

@@ -1,0 +1,142 @@
+//! The router, the handlers (one module per resource) and serving with
+//! graceful shutdown.
+
+pub mod evaluate;
+pub mod model;
+pub mod predict;
+pub mod probes;
+
+use std::future::Future;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{middleware, Json, Router};
+use tokio::net::TcpListener;
+use utoipa::OpenApi;
+
+use crate::error::ApiError;
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+use crate::telemetry::track;
+
+/// Every route, the body limit, the metrics middleware, and JSON errors for
+/// unknown routes and methods.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(probes::health))
+        .route("/ready", get(probes::ready))
+        .route("/v1/model", get(model::info))
+        .route("/v1/model/reload", post(model::reload))
+        .route("/v1/teams", get(model::teams))
+        .route("/v1/predict", post(predict::predict))
+        .route("/v1/predict/batch", post(predict::batch))
+        .route("/v1/evaluate", post(evaluate::evaluate))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), track))
+        .layer(DefaultBodyLimit::max(state.body_limit()))
+        .with_state(state)
+}
+
+/// Prometheus metrics.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    responses((status = 200, description = "Metrics in the Prometheus text format", body = String, content_type = "text/plain"))
+)]
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.telemetry().render(),
+    )
+}
+
+/// The OpenAPI document of this server. While a model is loaded, the team
+/// fields (`home`, `away`) list the teams it knows as an `enum`, so clients
+/// and API fuzzers see which names are valid.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document", body = Object))
+)]
+pub async fn openapi(State(state): State<AppState>) -> impl IntoResponse {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    if let Ok(loaded) = state.model() {
+        let teams: Vec<&str> = (0..loaded.model.teams().len() as u32)
+            .map(|id| loaded.model.teams().name(id))
+            .collect();
+        for schema in ["PredictRequest", "ObservedMatch"] {
+            for field in ["home", "away"] {
+                if let Some(property) = doc
+                    .pointer_mut(&format!("/components/schemas/{schema}/properties/{field}"))
+                    .and_then(serde_json::Value::as_object_mut)
+                {
+                    property.insert("enum".to_owned(), serde_json::json!(teams));
+                }
+            }
+        }
+    }
+    Json(doc)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such route; see /openapi.json",
+    )
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not accept that method; see /openapi.json",
+    )
+}
+
+/// Serves `router(state)` on `listener` until `shutdown` completes, then
+/// stops accepting connections and waits for requests in flight to finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Resolves on ctrl-c or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,122 @@
+//! The model: what is serving, its ratings table, and reloading it.
+
+use axum::extract::State;
+use axum::Json;
+
+use crate::api::{
+    Fingerprint, FitInfo, ModelInfo, Reloaded, SortKey, SortOrder, TeamRow, Teams, TeamsQuery,
+};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::ApiQuery;
+use crate::source::LoadedModel;
+use crate::state::AppState;
+
+/// What [`info`] reports about a loaded model.
+pub fn model_info(loaded: &LoadedModel) -> ModelInfo {
+    let model = &loaded.model;
+    let summary = model.summary();
+    let parameters = model.parameters();
+    ModelInfo {
+        format: scoreline_dixon_coles::model_file::FORMAT_NAME.to_owned(),
+        format_version: loaded.format_version,
+        scoreline_version: env!("CARGO_PKG_VERSION").to_owned(),
+        origin: loaded.origin.clone(),
+        loaded_at: loaded.loaded_at.clone(),
+        teams: model.teams().len(),
+        home_advantage: parameters.home_advantage,
+        rho: parameters.rho,
+        fingerprint: model.fingerprint().map(|f| Fingerprint {
+            matches: f.matches,
+            first_date: f.first_date.to_string(),
+            last_date: f.last_date.to_string(),
+            sha256: f.sha256.clone(),
+        }),
+        fit: FitInfo {
+            log_likelihood: summary.log_likelihood,
+            iterations: summary.iterations,
+            converged: summary.converged,
+            solver: summary.solver.clone(),
+            matches_used: summary.matches_used,
+            reference_date: summary.reference_date.to_string(),
+            fitted_at: summary.fitted_at.clone(),
+        },
+        options: serde_json::to_value(model.options()).unwrap_or(serde_json::Value::Null),
+    }
+}
+
+/// The model serving: format version, training-data fingerprint, fit summary and options.
+#[utoipa::path(get, path = "/v1/model", tag = "model",
+    responses(
+        (status = 200, description = "The model serving", body = ModelInfo),
+        (status = 503, description = "No model is loaded yet", body = ErrorBody),
+    ))]
+pub async fn info(State(state): State<AppState>) -> Result<Json<ModelInfo>, ApiError> {
+    let loaded = state.model()?;
+    Ok(Json(model_info(&loaded)))
+}
+
+/// The ratings table: attack, defence, their sum and standard errors.
+/// `sort` picks the column (`name`, `attack`, `defence`, `strength`);
+/// `order` defaults to ascending for names and descending for ratings.
+#[utoipa::path(get, path = "/v1/teams", tag = "model", params(TeamsQuery),
+    responses(
+        (status = 200, description = "The ratings table", body = Teams),
+        (status = 400, description = "An unknown sort column or order", body = ErrorBody),
+        (status = 503, description = "No model is loaded yet", body = ErrorBody),
+    ))]
+pub async fn teams(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<TeamsQuery>,
+) -> Result<Json<Teams>, ApiError> {
+    let loaded = state.model()?;
+    let mut rows: Vec<TeamRow> = loaded
+        .model
+        .ratings()
+        .into_iter()
+        .map(|r| TeamRow {
+            strength: r.attack + r.defence,
+            team: r.team,
+            attack: r.attack,
+            defence: r.defence,
+            attack_se: r.attack_se,
+            defence_se: r.defence_se,
+        })
+        .collect();
+    let key = query.sort.unwrap_or_default();
+    let order = query.order.unwrap_or(if key == SortKey::Name {
+        SortOrder::Asc
+    } else {
+        SortOrder::Desc
+    });
+    rows.sort_by(|a, b| {
+        let by = match key {
+            SortKey::Name => a.team.cmp(&b.team),
+            SortKey::Attack => a.attack.total_cmp(&b.attack),
+            SortKey::Defence => a.defence.total_cmp(&b.defence),
+            SortKey::Strength => a.strength.total_cmp(&b.strength),
+        };
+        let by = if order == SortOrder::Desc {
+            by.reverse()
+        } else {
+            by
+        };
+        by.then_with(|| a.team.cmp(&b.team))
+    });
+    Ok(Json(Teams { teams: rows }))
+}
+
+/// Loads the model file again (or refits), checks it, and swaps it in;
+/// requests in flight finish on the old model. On failure the old model
+/// keeps serving and the response says why.
+#[utoipa::path(post, path = "/v1/model/reload", tag = "model",
+    responses(
+        (status = 200, description = "The new model is serving", body = Reloaded),
+        (status = 422, description = "The reload failed; the previous model is still serving", body = ErrorBody),
+    ))]
+pub async fn reload(State(state): State<AppState>) -> Result<Json<Reloaded>, ApiError> {
+    let loaded = state.reload().await?;
+    Ok(Json(Reloaded {
+        reloaded: true,
+        model: model_info(&loaded),
+    }))
+}

@@ -1,0 +1,147 @@
+//! The `scoreline-server` binary itself: flags, start-up errors, SIGHUP
+//! reloads and a clean exit on SIGTERM.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn start(args: &[&str]) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scoreline-server"))
+        .args(args)
+        .args(["--bind", "127.0.0.1:0", "--log-level", "warn"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.contains("listening on http://127.0.0.1:"), "{line:?}");
+    let base = line.trim().rsplit(' ').next().unwrap().to_owned();
+    (child, base)
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn get(url: &str) -> Value {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        common::client()
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    })
+}
+
+fn metrics(base: &str) -> String {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        common::client()
+            .get(format!("{base}/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    })
+}
+
+fn wait_for_exit(child: &mut Child) -> std::process::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "the server did not stop");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn serves_a_model_file_reloads_on_sighup_and_exits_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::model_file(dir.path(), "model.json", 1);
+    let (mut child, base) = start(&["--model", path.to_str().unwrap()]);
+    let first = get(&format!("{base}/v1/model"))["fingerprint"]["sha256"].clone();
+    assert!(first.is_string());
+
+    common::model(2, 4).save(&path).unwrap();
+    signal(&child, "HUP");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !metrics(&base).contains("scoreline_model_reloads_total{result=\"success\"} 2") {
+        assert!(Instant::now() < deadline, "SIGHUP did not reload");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = get(&format!("{base}/v1/model"))["fingerprint"]["sha256"].clone();
+    assert_ne!(first, second);
+
+    signal(&child, "TERM");
+    let status = wait_for_exit(&mut child);
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn fits_from_data_when_no_model_is_given() {
+    let data = std::env::var("SCORELINE_DATA_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data").to_owned());
+    let (mut child, base) = start(&["--data", &data, "--league", "E0", "--seasons", "2"]);
+    let model = get(&format!("{base}/v1/model"));
+    assert!(
+        model["origin"].as_str().unwrap().starts_with("fit E0 "),
+        "{model}"
+    );
+    assert_eq!(model["fit"]["converged"], true);
+    assert!(model["teams"].as_u64().unwrap() >= 20);
+    signal(&child, "TERM");
+    assert!(wait_for_exit(&mut child).success());
+}
+
+#[test]
+fn start_up_errors_are_clear_and_exit_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, expected) in [
+        (
+            vec!["--model", "/nonexistent/model.json"],
+            "cannot load the model: reload failed (no model is serving): /nonexistent/model.json",
+        ),
+        (
+            vec!["--data", dir.path().to_str().unwrap()],
+            "no E0 files under",
+        ),
+        (
+            vec!["--model", "x.json", "--bind", "not-an-address"],
+            "invalid value 'not-an-address' for '--bind",
+        ),
+        (vec!["--seasons", "0"], "--seasons"),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_scoreline-server"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
