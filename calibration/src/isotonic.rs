@@ -1,5 +1,6 @@
 //! Isotonic regression with scikit-learn 1.9's semantics.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::pava::{Block, Pava};
@@ -594,32 +595,49 @@ impl FittedIsotonic {
             out.iter_mut().for_each(|o| *o = ys[0]);
             return Ok(());
         }
-        let table = BucketTable::new(xs, x.len());
-        for (i, (&v, o)) in x.iter().zip(out.iter_mut()).enumerate() {
-            let v = match self.out_of_bounds {
-                OutOfBounds::Clip => v.clamp(self.x_min, self.x_max),
-                _ => v,
-            };
-            if v < xs[0] || v > xs[m - 1] {
-                if self.out_of_bounds == OutOfBounds::Error {
-                    return Err(CalibrationError::OutOfBounds {
-                        index: i,
-                        value: v,
-                        min: self.x_min,
-                        max: self.x_max,
-                    });
-                }
-                *o = f64::NAN;
-                continue;
+        if self.out_of_bounds == OutOfBounds::Error {
+            if let Some(index) = x.iter().position(|&v| v < xs[0] || v > xs[m - 1]) {
+                return Err(CalibrationError::OutOfBounds {
+                    index,
+                    value: x[index],
+                    min: self.x_min,
+                    max: self.x_max,
+                });
             }
-            let hi = table.count_below(xs, v).clamp(1, m - 1);
-            let lo = hi - 1;
-            let slope = (ys[hi] - ys[lo]) / (xs[hi] - xs[lo]);
-            *o = slope * (v - xs[lo]) + ys[lo];
+        }
+        let table = BucketTable::new(xs, x.len());
+        let interpolate = |xc: &[f64], oc: &mut [f64]| {
+            for (&v, o) in xc.iter().zip(oc.iter_mut()) {
+                let v = match self.out_of_bounds {
+                    OutOfBounds::Clip => v.clamp(self.x_min, self.x_max),
+                    _ => v,
+                };
+                if v < xs[0] || v > xs[m - 1] {
+                    *o = f64::NAN;
+                    continue;
+                }
+                let hi = table.count_below(xs, v).clamp(1, m - 1);
+                let lo = hi - 1;
+                let slope = (ys[hi] - ys[lo]) / (xs[hi] - xs[lo]);
+                *o = slope * (v - xs[lo]) + ys[lo];
+            }
+        };
+        // Large inputs are cut into chunks interpolated in parallel; every
+        // point is computed by the same expression, so the result does not
+        // depend on the thread count.
+        if x.len() >= 2 * PARALLEL_CHUNK {
+            x.par_chunks(PARALLEL_CHUNK)
+                .zip(out.par_chunks_mut(PARALLEL_CHUNK))
+                .for_each(|(xc, oc)| interpolate(xc, oc));
+        } else {
+            interpolate(x, out);
         }
         Ok(())
     }
 }
+
+/// Points per parallel chunk of [`FittedIsotonic::predict_into`].
+const PARALLEL_CHUNK: usize = 1 << 16;
 
 /// Narrows the binary search for a query: the threshold range is cut into
 /// equal-width buckets, and `start[b]` counts the thresholds below bucket
