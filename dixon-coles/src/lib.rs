@@ -61,6 +61,7 @@
 
 #![warn(missing_docs)]
 
+pub mod backtest;
 pub mod betting;
 pub mod data;
 pub mod error;

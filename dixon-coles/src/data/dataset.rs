@@ -181,6 +181,54 @@ impl Dataset {
         self.dates.iter().max().copied()
     }
 
+    /// The matches at positions `range`, with only the teams that play in
+    /// them (re-interned in sorted name order, as [`Dataset::from_matches`]
+    /// would). Cheap: no names are parsed or validated again. Used by the
+    /// walk-forward backtest to cut training windows out of one dataset.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
+    /// let d = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    /// let data = Dataset::from_matches(
+    ///     &[Match::new(d, "A", "B", 2, 1), Match::new(d, "C", "D", 0, 0)],
+    ///     &ValidationOptions { require_connected: false, ..Default::default() },
+    /// ).unwrap();
+    /// let second = data.select(1..2);
+    /// assert_eq!(second.teams().names(), ["C", "D"]);
+    /// assert_eq!(second.home_team(), [0]);
+    /// ```
+    pub fn select(&self, range: std::ops::Range<usize>) -> Dataset {
+        let mut new_id = vec![u32::MAX; self.teams.len()];
+        for i in range.clone() {
+            new_id[self.home_team[i] as usize] = 0;
+            new_id[self.away_team[i] as usize] = 0;
+        }
+        let mut names = Vec::new();
+        for (old, slot) in new_id.iter_mut().enumerate() {
+            if *slot == 0 {
+                *slot = names.len() as u32;
+                names.push(self.teams.name(old as u32).to_owned());
+            }
+        }
+        let remap = |ids: &[u32]| {
+            ids[range.clone()]
+                .iter()
+                .map(|&t| new_id[t as usize])
+                .collect()
+        };
+        Dataset {
+            teams: TeamIndex::from(names),
+            dates: self.dates[range.clone()].to_vec(),
+            home_team: remap(&self.home_team),
+            away_team: remap(&self.away_team),
+            home_goals: self.home_goals[range.clone()].to_vec(),
+            away_goals: self.away_goals[range.clone()].to_vec(),
+            neutral: self.neutral[range.clone()].to_vec(),
+            weight: self.weight[range].to_vec(),
+        }
+    }
+
     /// The fingerprint of this dataset (`None` when it is empty).
     pub fn fingerprint(&self) -> Option<DataFingerprint> {
         let first_date = *self.dates.iter().min()?;

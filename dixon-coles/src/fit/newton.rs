@@ -16,7 +16,10 @@ use crate::likelihood::DixonColesProblem;
 /// unchanged). When the matrix is not positive definite (far from the
 /// optimum ρ can make ℓ non-concave) a multiple of the identity is added
 /// (Levenberg damping). A backtracking line search keeps the objective
-/// increasing (Armijo, c = 10⁻⁴) and keeps every observed τ positive.
+/// increasing (Armijo, c = 10⁻⁴) and keeps every observed τ positive;
+/// when it fails only because the objective's change is below rounding
+/// (close to the optimum on large data), the full step is still taken if
+/// it halves the gradient and loses at most 10⁻¹⁰·|ℓ|.
 ///
 /// Stops when the largest absolute gradient entry is at most `tolerance`.
 pub fn newton(
@@ -81,6 +84,33 @@ pub fn newton(
             }
         };
         if !accepted {
+            // Near the optimum the objective's change can drown in rounding
+            // (it is about g²/H, far below ε·|ℓ| on large data) while the
+            // gradient is still above tolerance. Then the full Newton step
+            // is taken if it shrinks the gradient without losing more than
+            // a rounding-sized amount of objective.
+            for j in 0..len {
+                candidate[j] = theta[j] + step[j];
+            }
+            layout.centre(&mut candidate);
+            let mut trial_gradient = vec![0.0; len];
+            let mut trial_hessian = DMatrix::<f64>::zeros(len, len);
+            let value = problem.objective_gradient_hessian(
+                &candidate,
+                &mut trial_gradient,
+                &mut trial_hessian,
+            );
+            let rounding = 1e-10 * objective.abs().max(1.0);
+            if value.is_finite()
+                && value >= objective - rounding
+                && max_abs(&trial_gradient) < 0.5 * gradient_norm
+            {
+                std::mem::swap(&mut theta, &mut candidate);
+                objective = value;
+                gradient = trial_gradient;
+                hessian = trial_hessian;
+                continue;
+            }
             break Termination::Stalled("the line search found no better point".into());
         }
         std::mem::swap(&mut theta, &mut candidate);
