@@ -147,7 +147,6 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
                 reference_date: None,
             },
             ridge: args.ridge,
-            gradient_tolerance: 1e-5,
             standard_errors: false,
             ..FitOptions::default()
         },

@@ -41,10 +41,8 @@ pub struct BacktestOptions {
     pub refit: Refit,
     /// Train on the last `window_days` days only (`None`, the default: every earlier match).
     pub window_days: Option<u32>,
-    /// The fit (ξ, ridge, solver, ...; default tolerance 1e-5, since
-    /// hundreds of refits on thousands of matches need no more). The time
-    /// decay's reference date is set to each fold's first date, and
-    /// standard errors are not computed.
+    /// The fit (ξ, ridge, solver, ...). The time decay's reference date is
+    /// set to each fold's first date, and standard errors are not computed.
     pub fit: FitOptions,
     /// Start each fit from the previous fold's parameters (default true).
     pub warm_start: bool,
@@ -63,7 +61,6 @@ impl Default for BacktestOptions {
             window_days: None,
             fit: FitOptions {
                 standard_errors: false,
-                gradient_tolerance: 1e-5,
                 ..FitOptions::default()
             },
             warm_start: true,

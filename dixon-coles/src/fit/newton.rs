@@ -34,6 +34,8 @@ pub fn newton(
     let mut gradient = vec![0.0; len];
     let mut hessian = DMatrix::<f64>::zeros(len, len);
     let mut candidate = vec![0.0; len];
+    let mut trial_gradient = vec![0.0; len];
+    let mut trial_hessian = DMatrix::<f64>::zeros(len, len);
     let mut objective = problem.objective_gradient_hessian(&theta, &mut gradient, &mut hessian);
     let mut iterations = 0;
     let termination = loop {
@@ -64,18 +66,33 @@ pub fn newton(
             break Termination::Stalled("the Newton system could not be solved".into());
         };
         let slope: f64 = step.iter().zip(&gradient).map(|(s, g)| s * g).sum();
-        let mut t = 1.0;
+        // The full step, with its gradient and Hessian (needed next anyway).
+        for j in 0..len {
+            candidate[j] = theta[j] + step[j];
+        }
+        layout.centre(&mut candidate);
+        let value =
+            problem.objective_gradient_hessian(&candidate, &mut trial_gradient, &mut trial_hessian);
+        let rounding = 1e-10 * objective.abs().max(1.0);
+        if value.is_finite()
+            && (value >= objective + 1e-4 * slope
+                || (value >= objective - rounding && max_abs(&trial_gradient) < gradient_norm))
+        {
+            std::mem::swap(&mut theta, &mut candidate);
+            std::mem::swap(&mut gradient, &mut trial_gradient);
+            std::mem::swap(&mut hessian, &mut trial_hessian);
+            objective = value;
+            continue;
+        }
+        // Backtracking (Armijo) from half a step.
+        let mut t = 0.5;
         let accepted = loop {
             for j in 0..len {
                 candidate[j] = theta[j] + t * step[j];
             }
             layout.centre(&mut candidate);
             let value = problem.objective(&candidate);
-            let tiny = 4.0 * f64::EPSILON * objective.abs();
-            if value.is_finite()
-                && (value >= objective + 1e-4 * t * slope
-                    || (t == 1.0 && value >= objective - tiny))
-            {
+            if value.is_finite() && value >= objective + 1e-4 * t * slope {
                 break true;
             }
             t *= 0.5;
@@ -84,33 +101,6 @@ pub fn newton(
             }
         };
         if !accepted {
-            // Near the optimum the objective's change can drown in rounding
-            // (it is about g²/H, far below ε·|ℓ| on large data) while the
-            // gradient is still above tolerance. Then the full Newton step
-            // is taken if it shrinks the gradient without losing more than
-            // a rounding-sized amount of objective.
-            for j in 0..len {
-                candidate[j] = theta[j] + step[j];
-            }
-            layout.centre(&mut candidate);
-            let mut trial_gradient = vec![0.0; len];
-            let mut trial_hessian = DMatrix::<f64>::zeros(len, len);
-            let value = problem.objective_gradient_hessian(
-                &candidate,
-                &mut trial_gradient,
-                &mut trial_hessian,
-            );
-            let rounding = 1e-10 * objective.abs().max(1.0);
-            if value.is_finite()
-                && value >= objective - rounding
-                && max_abs(&trial_gradient) < 0.5 * gradient_norm
-            {
-                std::mem::swap(&mut theta, &mut candidate);
-                objective = value;
-                gradient = trial_gradient;
-                hessian = trial_hessian;
-                continue;
-            }
             break Termination::Stalled("the line search found no better point".into());
         }
         std::mem::swap(&mut theta, &mut candidate);
