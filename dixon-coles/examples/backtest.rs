@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release -p scoreline-dixon-coles --example backtest -- \
-//!     --league E0 --history E1 --seasons 1920,2122,2223,2324,2425 --refit matchday --json
+//!     --league E0 --history E1 --seasons 1920,2122,2223,2324,2425 --refit matchday --tune-xi --json
 //! ```
 //!
 //! For every target season the model is refitted before every matchday (or
@@ -12,28 +12,28 @@
 //! target season is backtested too (a warm-up, not reported), so that a
 //! blend weight or calibrator of a season can be fitted on earlier seasons
 //! only.
-//! Reported per season and overall: the model and the market (Pinnacle
-//! closing odds de-margined by Shin's method, else the market average),
-//! each scored by RPS, Brier, log loss, accuracy and ECE, with the
-//! Diebold–Mariano test of model against market on RPS. (The calibrated
-//! model, the fitted blend, ξ tuning and betting are still to come.)
+//! Reported per season and overall: the model, the model calibrated by an
+//! isotonic calibrator fitted on earlier seasons, the logarithmic blend
+//! with the market (its weight fitted on earlier seasons) and the market
+//! (Pinnacle closing odds de-margined by Shin's method, else the market
+//! average), each scored by RPS, Brier, log loss, accuracy and ECE, with
+//! the Diebold–Mariano test of model against market on RPS. `--tune-xi`
+//! picks ξ by out-of-sample 1X2 log-likelihood first.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 use scoreline_dixon_coles::backtest::{
-    score_forecasts, season_of, season_of_match, walk_forward, Backtest, BacktestOptions, Refit,
+    market_report, season_of, season_of_match, tune_xi, walk_forward, Backtest, BacktestOptions,
+    MarketComparison, Refit,
 };
 use scoreline_dixon_coles::data::football_data::{
     available_seasons, read_football_data_file, season_path,
 };
 use scoreline_dixon_coles::data::Match;
 use scoreline_dixon_coles::fit::FitOptions;
-use scoreline_dixon_coles::odds::{implied_probabilities, MarginMethod};
 use scoreline_dixon_coles::weights::TimeDecay;
-use scoreline_metrics::{diebold_mariano, rps_per_forecast};
 use serde_json::json;
 
 /// Command-line options.
@@ -74,6 +74,9 @@ struct Args {
     /// Threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// Choose ξ by out-of-sample 1X2 log-likelihood (a grid, then golden section).
+    #[arg(long)]
+    tune_xi: bool,
     /// Fit every fold from scratch (no warm starts).
     #[arg(long)]
     cold: bool,
@@ -153,87 +156,84 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         ..BacktestOptions::default()
     };
     let league = args.league.clone();
-    let is_target = |m: &Match| {
+    let is_target = &|m: &Match| {
         m.division.as_deref() == Some(league.as_str()) && targets.contains(&season_of_match(m))
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()?;
+    let mut options = options;
+    let tuning = if args.tune_xi {
+        let grid = [0.0006, 0.0012, 0.0018, 0.0025, 0.0035, 0.005];
+        let t = pool.install(|| tune_xi(&matches, is_target, &options, &grid, 4))?;
+        options.fit.time_decay.xi_per_day = t.best.xi;
+        Some(t)
+    } else {
+        None
+    };
     let backtest: Backtest = pool.install(|| walk_forward(&matches, is_target, &options, None))?;
-    // The market: Pinnacle's closing odds de-margined by Shin's method, else
-    // the market average; only matches with a market price are compared.
-    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    for p in backtest
-        .predictions
-        .iter()
-        .filter(|p| args.seasons.contains(&p.season))
-    {
-        let m = &matches[p.index];
-        let Some(o) = m.odds.pinnacle_closing.or(m.odds.market_average) else {
-            continue;
-        };
-        let Ok(implied) = implied_probabilities(&[o.home, o.draw, o.away], MarginMethod::Shin)
-        else {
-            continue;
-        };
-        for key in [p.season.clone(), "overall".to_owned()] {
-            let g = groups.entry(key).or_default();
-            g.model.extend(p.probabilities);
-            g.market.extend(implied.probabilities.iter().copied());
-            g.outcomes.push(p.outcome);
-        }
-    }
-    let mut report = serde_json::Map::new();
-    for (key, g) in &groups {
-        let model = score_forecasts(&g.model, &g.outcomes)?;
-        let market = score_forecasts(&g.market, &g.outcomes)?;
-        let dm = diebold_mariano(
-            &rps_per_forecast(&g.model, 3, &g.outcomes)?,
-            &rps_per_forecast(&g.market, 3, &g.outcomes)?,
-            0,
-        )?;
-        let folds = backtest
+    let report = market_report(&backtest, &matches, &args.seasons)?;
+    let refits = |season: &str| {
+        backtest
             .folds
             .iter()
-            .filter(|f| key == "overall" || season_of(f.start) == *key)
-            .count();
-        report.insert(
-            key.clone(),
-            json!({"matches": g.outcomes.len(), "refits": folds, "model": model, "market": market,
-                   "rps_gap": model.rps - market.rps,
-                   "diebold_mariano": {"statistic": dm.statistic, "p_value": dm.p_value}}),
-        );
-        if !args.json {
-            println!(
-                "{key:>8}  {:>4} matches  RPS model {:.4}  market {:.4}  gap {:+.4}  DM p = {:.3}",
-                g.outcomes.len(),
-                model.rps,
-                market.rps,
-                model.rps - market.rps,
-                dm.p_value
-            );
+            .filter(|f| season == "overall" && args.seasons.contains(&season_of(f.start)) || season_of(f.start) == season)
+            .count()
+    };
+    let rows: Vec<&MarketComparison> = report.seasons.iter().chain(std::iter::once(&report.overall)).collect();
+    if args.json {
+        let mut out = serde_json::Map::new();
+        for row in &rows {
+            let mut value = serde_json::to_value(row)?;
+            value["refits"] = json!(refits(&row.season));
+            value["rps_gap_model_market"] = json!(row.model.rps - row.market.rps);
+            out.insert(row.season.clone(), value);
+        }
+        out.insert("elapsed_s".to_owned(), json!(backtest.elapsed_s));
+        out.insert("refits".to_owned(), json!(backtest.folds.len()));
+        out.insert("xi".to_owned(), json!(options.fit.time_decay.xi_per_day));
+        if let Some(t) = &tuning {
+            out.insert("xi_tuning".to_owned(), serde_json::to_value(t)?);
+        }
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    if let Some(t) = &tuning {
+        println!("ξ tuned by out-of-sample 1X2 log-likelihood:");
+        for p in &t.curve {
+            println!("  ξ = {:.5}/day  log-lik {:.5}  RPS {:.5}", p.xi, p.log_likelihood, p.rps);
         }
     }
-    report.insert("elapsed_s".to_owned(), json!(backtest.elapsed_s));
-    report.insert("refits".to_owned(), json!(backtest.folds.len()));
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
+    println!(
+        "{} {} — RPS (ξ = {:.4}/day, ridge {}, history {:?})",
+        args.league,
+        args.seasons.join(","),
+        options.fit.time_decay.xi_per_day,
+        args.ridge,
+        args.history
+    );
+    println!("  season  matches   model  calibrated   blend (w)        market   gap    DM p");
+    let opt = |v: Option<f64>| v.map_or("     -".to_owned(), |v| format!("{v:.4}"));
+    for row in &rows {
         println!(
-            "{} refits (including warm-up seasons) in {:.2} s",
-            backtest.folds.len(),
-            backtest.elapsed_s
+            "  {:>7} {:>7}  {:.4}  {:>10}  {:>6} ({})  {:.4}  {:+.4}  {:.3}",
+            row.season,
+            row.matches,
+            row.model.rps,
+            opt(row.calibrated.map(|s| s.rps)),
+            opt(row.blend.map(|s| s.rps)),
+            row.blend_weight.map_or("  -  ".to_owned(), |w| format!("{w:.2}")),
+            row.market.rps,
+            row.model.rps - row.market.rps,
+            row.dm_p_value
         );
     }
+    println!(
+        "{} refits (including warm-up seasons) in {:.2} s",
+        backtest.folds.len(),
+        backtest.elapsed_s
+    );
     Ok(())
-}
-
-/// Forecasts of one group of matches.
-#[derive(Default)]
-struct Group {
-    model: Vec<f64>,
-    market: Vec<f64>,
-    outcomes: Vec<u32>,
 }
 
 fn main() -> ExitCode {

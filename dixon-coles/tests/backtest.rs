@@ -161,3 +161,53 @@ fn unseen_teams_get_the_league_average_and_small_folds_are_skipped() {
     )
     .is_err());
 }
+
+/// 12 teams, 3 matches a day for `days` days; the strengths are re-drawn
+/// every `regime_days` days (never, when 0).
+fn drifting_league(days: u64, regime_days: u64, seed: u64) -> Vec<Match> {
+    use rand::seq::SliceRandom;
+    use rand::{Rng, SeedableRng};
+    let names = common::team_names(12);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let start = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let mut params = true_parameters(12, seed);
+    let mut out = Vec::new();
+    for day in 0..days {
+        if regime_days > 0 && day > 0 && day % regime_days == 0 {
+            params = true_parameters(12, rng.random());
+        }
+        let mut order: Vec<usize> = (0..12).collect();
+        order.shuffle(&mut rng);
+        for pair in order.chunks(2).take(3) {
+            let (h, a) = (pair[0], pair[1]);
+            let (lam, nu) = params.expected_goals(h, a, false);
+            let (x, y) = common::sample_score(&mut rng, lam, nu, params.rho);
+            out.push(Match::new(start + Days::new(day), &names[h], &names[a], x, y));
+        }
+    }
+    out
+}
+
+#[test]
+fn xi_tuning_recovers_the_decay_the_data_calls_for() {
+    use scoreline_dixon_coles::backtest::tune_xi;
+    let grid = [0.0, 0.004, 0.012, 0.036];
+    let options = BacktestOptions {
+        refit: Refit::Days(15),
+        min_training_matches: 100,
+        ..BacktestOptions::default()
+    };
+    // Strengths that never change: every past match is as informative as
+    // the last, so the best decay is none.
+    let stable = drifting_league(720, 0, 11);
+    let cut = stable[0].date + Days::new(360);
+    let tuned = tune_xi(&stable, |m| m.date >= cut, &options, &grid, 0).unwrap();
+    assert_eq!(tuned.best.xi, 0.0, "{:?}", tuned.curve);
+    assert_eq!(tuned.curve.len(), 4);
+    // Strengths re-drawn every 40 days: old matches mislead, so a strong decay wins.
+    let drifting = drifting_league(720, 40, 12);
+    let tuned = tune_xi(&drifting, |m| m.date >= cut, &options, &grid, 4).unwrap();
+    assert!(tuned.best.xi >= 0.012, "{:?}", tuned.curve);
+    assert!(tuned.curve.len() > 4, "golden-section points are added");
+    assert!(tune_xi(&drifting, |_| true, &options, &[0.01, 0.0], 0).is_err());
+}

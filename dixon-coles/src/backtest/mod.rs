@@ -15,8 +15,11 @@
 //! history) is priced with the league-average prior: attack = defence = 0.
 //! Add the lower division as history, or set a ridge penalty, to do better.
 
+mod market;
+mod report;
 mod schedule;
 mod scores;
+mod tune;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -25,8 +28,11 @@ use chrono::{Datelike, Days, NaiveDate};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use market::{blend, fit_blend_weight, market_probabilities, Pooling};
+pub use report::{market_report, MarketComparison, MarketReport};
 pub use schedule::{folds, Fold, Refit, MATCHDAY_SPAN_DAYS};
 pub use scores::{score_forecasts, ScoreSummary};
+pub use tune::{tune_xi, XiPoint, XiTuning};
 
 use crate::data::{DataError, Dataset, Match, ValidationOptions};
 use crate::fit::{fit, fit_from, FitError, FitOptions};
