@@ -158,6 +158,12 @@ def main() -> int:
     if args.quick:
         notes.append("--quick: fit_ten_seasons_weighted is a single fit")
 
+    three = load_football_data("E0", "2122")
+    for s in ("2223", "2324"):
+        three = three.concat(load_football_data("E0", s))
+    log(f"E0 2122..2324: {len(three)} matches (one walk-forward refit's training window)")
+    out["fit_three_seasons_weighted"], _ = time_fits("three seasons", three, 3 if args.quick else 5)
+
     if not args.skip_international:
         intl = largest_component(load_international(dt.date(2010, 1, 1)))
         log(

@@ -2,8 +2,9 @@
 
 use std::path::Path;
 
-use chrono::NaiveDate;
-use scoreline_dixon_coles::data::football_data::read_football_data_dir;
+use chrono::{Days, NaiveDate};
+use scoreline_dixon_coles::backtest::{walk_forward, BacktestOptions};
+use scoreline_dixon_coles::data::football_data::{available_seasons, read_football_data_dir};
 use scoreline_dixon_coles::data::international::read_international_file;
 use scoreline_dixon_coles::data::{keep_largest_component, Match};
 use scoreline_dixon_coles::prelude::*;
@@ -80,6 +81,52 @@ pub fn rows(quick: bool) -> Vec<Row> {
         "fit_international_since_2010",
     );
 
+    // Walk-forward: every Premier League season, refitted every matchday on
+    // the previous three years; penaltyblog's time is one fit of a
+    // three-season window times the number of refits (extrapolated).
+    let all_seasons = available_seasons(&dir, "E0");
+    let seasons: Vec<&str> = all_seasons.iter().map(String::as_str).collect();
+    let every = read_football_data_dir(&dir, &["E0"], &seasons)
+        .expect("E0 files")
+        .matches;
+    let first_season_end = every.iter().map(|m| m.date).min().expect("matches") + Days::new(330);
+    let backtest_options = BacktestOptions {
+        window_days: Some(1095),
+        fit: FitOptions {
+            ridge: 1e-3,
+            standard_errors: false,
+            ..FitOptions::default()
+        },
+        ..BacktestOptions::default()
+    };
+    let run = || {
+        walk_forward(
+            &every,
+            |m| m.date >= first_season_end,
+            &backtest_options,
+            None,
+        )
+        .expect("backtest")
+    };
+    let refits = run().folds.len();
+    let t = median_seconds(|| drop(run()), if quick { 1 } else { 3 }, 0.0);
+    let name = format!(
+        "walk-forward: every E0 season ({} matches), matchday refits ({refits}), 3-year window",
+        every.len()
+    );
+    let walk_row = match &peer {
+        Ok(p) if p["fit_three_seasons_weighted"].is_number() => Row::versus(
+            &name,
+            t,
+            format!(
+                "{} (one 3-season fit × {refits}, extrapolated)",
+                peer_name(p)
+            ),
+            p["fit_three_seasons_weighted"].as_f64().unwrap() * refits as f64,
+        ),
+        _ => Row::alone(&name, t),
+    };
+
     let model = fit_matches(&season, &options);
     let t = median_seconds(
         || {
@@ -141,6 +188,7 @@ pub fn rows(quick: bool) -> Vec<Row> {
         "slate: evaluate + optimise 17 fixtures, budget 10,000",
         t,
     ));
+    out.push(walk_row);
     if let Err(e) = &peer {
         eprintln!("penaltyblog timings unavailable: {e}");
     }

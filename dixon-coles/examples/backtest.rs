@@ -177,10 +177,17 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         backtest
             .folds
             .iter()
-            .filter(|f| season == "overall" && args.seasons.contains(&season_of(f.start)) || season_of(f.start) == season)
+            .filter(|f| {
+                season == "overall" && args.seasons.contains(&season_of(f.start))
+                    || season_of(f.start) == season
+            })
             .count()
     };
-    let rows: Vec<&MarketComparison> = report.seasons.iter().chain(std::iter::once(&report.overall)).collect();
+    let rows: Vec<&MarketComparison> = report
+        .seasons
+        .iter()
+        .chain(std::iter::once(&report.overall))
+        .collect();
     if args.json {
         let mut out = serde_json::Map::new();
         for row in &rows {
@@ -201,7 +208,10 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(t) = &tuning {
         println!("ξ tuned by out-of-sample 1X2 log-likelihood:");
         for p in &t.curve {
-            println!("  ξ = {:.5}/day  log-lik {:.5}  RPS {:.5}", p.xi, p.log_likelihood, p.rps);
+            println!(
+                "  ξ = {:.5}/day  log-lik {:.5}  RPS {:.5}",
+                p.xi, p.log_likelihood, p.rps
+            );
         }
     }
     println!(
@@ -222,7 +232,8 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
             row.model.rps,
             opt(row.calibrated.map(|s| s.rps)),
             opt(row.blend.map(|s| s.rps)),
-            row.blend_weight.map_or("  -  ".to_owned(), |w| format!("{w:.2}")),
+            row.blend_weight
+                .map_or("  -  ".to_owned(), |w| format!("{w:.2}")),
             row.market.rps,
             row.model.rps - row.market.rps,
             row.dm_p_value

@@ -182,7 +182,13 @@ fn drifting_league(days: u64, regime_days: u64, seed: u64) -> Vec<Match> {
             let (h, a) = (pair[0], pair[1]);
             let (lam, nu) = params.expected_goals(h, a, false);
             let (x, y) = common::sample_score(&mut rng, lam, nu, params.rho);
-            out.push(Match::new(start + Days::new(day), &names[h], &names[a], x, y));
+            out.push(Match::new(
+                start + Days::new(day),
+                &names[h],
+                &names[a],
+                x,
+                y,
+            ));
         }
     }
     out

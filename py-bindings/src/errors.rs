@@ -60,6 +60,12 @@ create_exception!(
     ScorelineError,
     "Input a calibrator cannot fit or apply."
 );
+create_exception!(
+    scoreline,
+    OddsError,
+    ScorelineError,
+    "Odds that cannot be turned into probabilities (≤ 1, missing, not finite, or no root)."
+);
 
 /// Converts any engine error into the matching Python exception.
 pub fn to_py(error: Error) -> PyErr {
@@ -106,8 +112,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ModelFileError", py.get_type::<ModelFileError>())?;
     m.add("MetricsError", py.get_type::<MetricsError>())?;
     m.add("CalibrationError", py.get_type::<CalibrationError>())?;
-    m.add("MetricsError", py.get_type::<MetricsError>())?;
-    m.add("CalibrationError", py.get_type::<CalibrationError>())?;
+    m.add("OddsError", py.get_type::<OddsError>())?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@ mod errors;
 mod grid;
 mod metrics;
 mod model;
+mod odds;
 mod slate;
 
 use pyo3::prelude::*;
@@ -21,6 +22,7 @@ fn _scoreline(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<calibration::PyOutcomeCalibrator>()?;
     m.add_function(wrap_pyfunction!(data::read_football_data_columns, m)?)?;
     metrics::register(m)?;
+    m.add_function(wrap_pyfunction!(odds::odds_implied, m)?)?;
     m.add_function(wrap_pyfunction!(slate::slate_evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(slate::slate_optimise, m)?)?;
     m.add_function(wrap_pyfunction!(slate::slate_explain, m)?)?;

@@ -84,8 +84,16 @@ fn compare(league: &str, season: &str, rows: &Rows) -> Result<MarketComparison, 
         season: season.to_owned(),
         matches: rows.outcomes.len(),
         model: score(&rows.model)?,
-        calibrated: if rows.has_earlier { Some(score(&rows.calibrated)?) } else { None },
-        blend: if rows.has_earlier { Some(score(&rows.blend)?) } else { None },
+        calibrated: if rows.has_earlier {
+            Some(score(&rows.calibrated)?)
+        } else {
+            None
+        },
+        blend: if rows.has_earlier {
+            Some(score(&rows.blend)?)
+        } else {
+            None
+        },
         blend_weight: rows.weight,
         market: score(&rows.market)?,
         dm_statistic: dm.statistic,
@@ -99,7 +107,11 @@ fn compare(league: &str, season: &str, rows: &Rows) -> Result<MarketComparison, 
 /// league's predictions of earlier seasons only (those with a market
 /// price), so everything reported is out of sample. `matches` is the slice
 /// the backtest ran on.
-pub fn market_report(backtest: &Backtest, matches: &[Match], report: &[String]) -> Result<MarketReport, BacktestError> {
+pub fn market_report(
+    backtest: &Backtest,
+    matches: &[Match],
+    report: &[String],
+) -> Result<MarketReport, BacktestError> {
     let priced: Vec<(&MatchPrediction, [f64; 3])> = backtest
         .predictions
         .iter()
@@ -107,7 +119,13 @@ pub fn market_report(backtest: &Backtest, matches: &[Match], report: &[String]) 
         .collect();
     let keys: BTreeSet<(String, u32, String)> = priced
         .iter()
-        .map(|(p, _)| (p.division.clone().unwrap_or_default(), season_key(&p.season), p.season.clone()))
+        .map(|(p, _)| {
+            (
+                p.division.clone().unwrap_or_default(),
+                season_key(&p.season),
+                p.season.clone(),
+            )
+        })
         .filter(|(_, _, s)| report.is_empty() || report.contains(s))
         .collect();
     let mut seasons = Vec::new();
@@ -136,18 +154,18 @@ pub fn market_report(backtest: &Backtest, matches: &[Match], report: &[String]) 
         rows.has_earlier = e_outcomes.len() >= 100;
         if rows.has_earlier {
             let calibrator_outcomes: Vec<usize> = e_outcomes.iter().map(|&o| o as usize).collect();
-            let calibrator = OutcomeCalibrator::fit(&e_model, 3, &calibrator_outcomes, None).map_err(|e| {
-                BacktestError::InvalidOption {
-                    option: "calibrator",
-                    reason: e.to_string(),
-                }
-            })?;
-            rows.calibrated = calibrator
-                .predict(&rows.model)
+            let calibrator = OutcomeCalibrator::fit(&e_model, 3, &calibrator_outcomes, None)
                 .map_err(|e| BacktestError::InvalidOption {
                     option: "calibrator",
                     reason: e.to_string(),
                 })?;
+            rows.calibrated =
+                calibrator
+                    .predict(&rows.model)
+                    .map_err(|e| BacktestError::InvalidOption {
+                        option: "calibrator",
+                        reason: e.to_string(),
+                    })?;
             let w = fit_blend_weight(&e_model, &e_market, &e_outcomes, Pooling::Logarithmic)?;
             rows.blend = blend(&rows.model, &rows.market, w, Pooling::Logarithmic);
             rows.weight = Some(w);

@@ -66,7 +66,10 @@ pub fn tune_xi(
     grid: &[f64],
     refine: usize,
 ) -> Result<XiTuning, BacktestError> {
-    if grid.is_empty() || grid.iter().any(|x| !(x.is_finite() && *x >= 0.0)) || grid.windows(2).any(|w| w[0] >= w[1]) {
+    if grid.is_empty()
+        || grid.iter().any(|x| !(x.is_finite() && *x >= 0.0))
+        || grid.windows(2).any(|w| w[0] >= w[1])
+    {
         return Err(BacktestError::InvalidOption {
             option: "xi grid",
             reason: "needs at least one finite ξ ≥ 0, strictly increasing".to_owned(),

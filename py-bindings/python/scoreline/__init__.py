@@ -5,7 +5,7 @@ Every computation runs in Rust (the native module ``scoreline._scoreline``);
 this package adds pandas and numpy conveniences.
 """
 
-from . import calibration, metrics, slate
+from . import calibration, metrics, odds, slate
 from ._scoreline import (
     CalibrationError,
     DataError,
@@ -13,6 +13,7 @@ from ._scoreline import (
     FittedModel,
     MetricsError,
     ModelFileError,
+    OddsError,
     PredictError,
     ScoreGrid,
     ScorelineError,
@@ -31,6 +32,7 @@ __all__ = [
     "MetricsError",
     "ModelFileError",
     "NotFittedError",
+    "OddsError",
     "PredictError",
     "ScoreGrid",
     "ScorelineError",
@@ -38,6 +40,7 @@ __all__ = [
     "__version__",
     "calibration",
     "metrics",
+    "odds",
     "read_football_data",
     "slate",
 ]
