@@ -177,8 +177,8 @@ pub struct Prediction {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BatchRequest {
-    /// The fixtures, at most 10,000.
-    #[schema(max_items = 10000)]
+    /// The fixtures, at most 10,000 (more is a 413, so the limit is not a
+    /// schema constraint).
     pub fixtures: Vec<PredictRequest>,
 }
 
@@ -214,8 +214,9 @@ pub struct ObservedMatch {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluateRequest {
-    /// The matches, 1 to 10,000.
-    #[schema(min_items = 1, max_items = 10000)]
+    /// The matches, 1 to 10,000 (more is a 413, so the upper limit is not
+    /// a schema constraint).
+    #[schema(min_items = 1)]
     pub matches: Vec<ObservedMatch>,
     /// The z-score above which the RPS counts as drifting (default 3).
     #[schema(minimum = 0.0)]

@@ -15,6 +15,8 @@
 //! | `POST /v1/predict` | one fixture: 1X2, expected goals, over/under, BTTS, Asian handicaps, the grid |
 //! | `POST /v1/predict/batch` | up to [`MAX_BATCH`] fixtures |
 //! | `POST /v1/evaluate` | results of predicted fixtures → RPS, Brier, log loss, accuracy, drift |
+//! | `POST /v1/slate` | a jackpot slate: 1X2 per fixture and, with a budget, the best covering |
+//! | `POST /v1/explain` | a prediction explained term by term |
 //! | `POST /v1/model/reload` | load the model file again (or refit), swap only if good |
 //! | `GET /metrics` | Prometheus text format |
 //! | `GET /openapi.json` | the OpenAPI 3.1 document |

@@ -24,6 +24,8 @@ use crate::routes;
         routes::predict::predict,
         routes::predict::batch,
         routes::evaluate::evaluate,
+        routes::slate::slate,
+        routes::slate::explanation,
         routes::metrics,
         routes::openapi,
     ),
@@ -31,7 +33,8 @@ use crate::routes;
         ErrorBody, Health, Ready, MarketsRequest, PredictRequest, Outcomes, ExpectedGoals, Bet, OverUnder,
         AsianHandicap, BothTeamsToScore, ScoreProbability, Prediction, BatchRequest, BatchResponse,
         ObservedMatch, EvaluateRequest, Scores, Drift, Evaluation, SortKey, SortOrder, TeamRow, Teams,
-        Fingerprint, FitInfo, ModelInfo, Reloaded
+        Fingerprint, FitInfo, ModelInfo, Reloaded, routes::slate::SlateFixtureRequest,
+        routes::slate::SlateRequest, routes::slate::ExplainRequest
     )),
     tags(
         (name = "predict", description = "Predictions and their evaluation"),

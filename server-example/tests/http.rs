@@ -882,3 +882,111 @@ async fn openapi_document_covers_every_route() {
         .unwrap()
         .contains(&json!("home")));
 }
+
+#[tokio::test]
+async fn slates_and_explanations() {
+    let (server, _dir) = server().await;
+    let fixtures = json!([
+        {"home": "Arsenal", "away": "Chelsea"},
+        {"home": "Everton", "away": "Wolves", "odds": [2.4, 3.2, 3.1]},
+        {"home": "Fulham", "away": "Liverpool", "neutral": true},
+    ]);
+    let (status, body) = post(&server, "/v1/slate", json!({"fixtures": fixtures})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let evaluations = body["evaluations"].as_array().unwrap();
+    assert_eq!(evaluations.len(), 3);
+    assert!(body["covering"].is_null());
+    assert!(evaluations[1]["market"].is_array() && evaluations[0]["market"].is_null());
+    let (_, single) = post(
+        &server,
+        "/v1/predict",
+        json!({"home": "Arsenal", "away": "Chelsea"}),
+    )
+    .await;
+    assert!(
+        (evaluations[0]["probabilities"][0].as_f64().unwrap()
+            - single["outcomes"]["home"].as_f64().unwrap())
+        .abs()
+            < 1e-12
+    );
+    let (status, body) = post(
+        &server,
+        "/v1/slate",
+        json!({"fixtures": fixtures, "budget": 4}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body["covering"]["combinations"].as_u64().unwrap() <= 4);
+    let (status, body) = post(
+        &server,
+        "/v1/slate",
+        json!({"fixtures": fixtures, "budget": u64::MAX}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        (body["covering"]["probability_all"].as_f64().unwrap() - 1.0).abs() < 1e-12,
+        "everything covered"
+    );
+
+    for (request, code, field) in [
+        (json!({"fixtures": []}), "empty", "fixtures"),
+        (
+            json!({"fixtures": [{"home": "Arsenal", "away": "Chelsa"}]}),
+            "unknown_team",
+            "fixtures[0].away",
+        ),
+        (
+            json!({"fixtures": [{"home": "Arsenal", "away": "Arsenal"}]}),
+            "same_team",
+            "fixtures[0].away",
+        ),
+        (
+            json!({"fixtures": fixtures, "budget": 0}),
+            "invalid_budget",
+            "budget",
+        ),
+        (
+            json!({"fixtures": [{"home": "Arsenal", "away": "Chelsea", "odds": [0.5, 3.0, 3.0]}]}),
+            "invalid_slate",
+            "fixtures",
+        ),
+        (
+            json!({"fixtures": vec![json!({"home": "Arsenal", "away": "Chelsea"}); 101]}),
+            "slate_too_large",
+            "fixtures",
+        ),
+    ] {
+        let (status, body) = post(&server, "/v1/slate", request).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let e = error(&body);
+        assert_eq!(
+            (e.error.as_str(), e.field.as_deref()),
+            (code, Some(field)),
+            "{body}"
+        );
+    }
+
+    let (status, body) = post(
+        &server,
+        "/v1/explain",
+        json!({"home": "Arsenal", "away": "Chelsea"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let steps = body["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 5);
+    let last = &steps[4]["probabilities"];
+    assert!(
+        (last["home"].as_f64().unwrap() - body["prediction"]["home"].as_f64().unwrap()).abs()
+            < 1e-12
+    );
+    let (status, body) = post(
+        &server,
+        "/v1/explain",
+        json!({"home": "Arsenal", "away": "Nobody"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(error(&body).field.as_deref(), Some("away"));
+}

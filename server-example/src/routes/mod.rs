@@ -5,6 +5,7 @@ pub mod evaluate;
 pub mod model;
 pub mod predict;
 pub mod probes;
+pub mod slate;
 
 use std::future::Future;
 
@@ -33,6 +34,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/predict", post(predict::predict))
         .route("/v1/predict/batch", post(predict::batch))
         .route("/v1/evaluate", post(evaluate::evaluate))
+        .route("/v1/slate", post(slate::slate))
+        .route("/v1/explain", post(slate::explanation))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
         .fallback(not_found)
@@ -74,7 +77,12 @@ pub async fn openapi(State(state): State<AppState>) -> impl IntoResponse {
         let teams: Vec<&str> = (0..loaded.model.teams().len() as u32)
             .map(|id| loaded.model.teams().name(id))
             .collect();
-        for schema in ["PredictRequest", "ObservedMatch"] {
+        for schema in [
+            "PredictRequest",
+            "ObservedMatch",
+            "SlateFixtureRequest",
+            "ExplainRequest",
+        ] {
             for field in ["home", "away"] {
                 if let Some(property) = doc
                     .pointer_mut(&format!("/components/schemas/{schema}/properties/{field}"))
