@@ -145,8 +145,10 @@ pub fn predict_one(
             yes: btts.yes,
             no: btts.no,
         },
-        correct_scores: grid
-            .most_likely_scores(correct_scores as usize)
+        // Ranking the scores sorts the whole grid: only when asked for.
+        correct_scores: (correct_scores > 0)
+            .then(|| grid.most_likely_scores(correct_scores as usize))
+            .unwrap_or_default()
             .into_iter()
             .map(|s| ScoreProbability {
                 home_goals: s.home_goals as u32,
