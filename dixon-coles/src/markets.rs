@@ -310,7 +310,11 @@ impl ScoreGrid {
     }
 
     /// The `count` most likely scores, most likely first (ties by fewer home, then away goals).
+    /// Selects the top `count` in O(cells) and sorts only those.
     pub fn most_likely_scores(&self, count: usize) -> Vec<ScoreProbability> {
+        if count == 0 {
+            return Vec::new();
+        }
         let size = self.size();
         let mut all: Vec<ScoreProbability> = self
             .probabilities()
@@ -322,13 +326,17 @@ impl ScoreGrid {
                 probability,
             })
             .collect();
-        all.sort_by(|a, b| {
+        let order = |a: &ScoreProbability, b: &ScoreProbability| {
             b.probability
                 .total_cmp(&a.probability)
                 .then(a.home_goals.cmp(&b.home_goals))
                 .then(a.away_goals.cmp(&b.away_goals))
-        });
-        all.truncate(count);
+        };
+        if count < all.len() {
+            all.select_nth_unstable_by(count - 1, order);
+            all.truncate(count);
+        }
+        all.sort_unstable_by(order);
         all
     }
 

@@ -177,3 +177,35 @@ proptest! {
         prop_assert!((fast.away - grid.away).abs() < 1e-13);
     }
 }
+
+#[test]
+fn most_likely_scores_equal_a_full_sort_for_every_count() {
+    use scoreline_dixon_coles::grid::ScoreGrid;
+    for (lam, nu, rho, m) in [
+        (1.4, 1.1, -0.08, 10),
+        (0.3, 0.3, 0.0, 4),
+        (2.9, 0.6, 0.05, 7),
+    ] {
+        let g = ScoreGrid::new(lam, nu, rho, m).unwrap();
+        let size = g.size();
+        let mut reference: Vec<(f64, usize, usize)> = g
+            .probabilities()
+            .iter()
+            .enumerate()
+            .map(|(i, &p)| (p, i / size, i % size))
+            .collect();
+        reference.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        for count in 0..=size * size + 2 {
+            let top: Vec<(f64, usize, usize)> = g
+                .most_likely_scores(count)
+                .iter()
+                .map(|s| (s.probability, s.home_goals, s.away_goals))
+                .collect();
+            assert_eq!(
+                top,
+                reference[..count.min(reference.len())].to_vec(),
+                "count {count}"
+            );
+        }
+    }
+}

@@ -145,19 +145,15 @@ pub fn predict_one(
             yes: btts.yes,
             no: btts.no,
         },
-        // Ranking the scores sorts the whole grid: only when asked for.
-        correct_scores: if correct_scores > 0 {
-            grid.most_likely_scores(correct_scores as usize)
-        } else {
-            Vec::new()
-        }
-        .into_iter()
-        .map(|s| ScoreProbability {
-            home_goals: s.home_goals as u32,
-            away_goals: s.away_goals as u32,
-            probability: s.probability,
-        })
-        .collect(),
+        correct_scores: grid
+            .most_likely_scores(correct_scores as usize)
+            .into_iter()
+            .map(|s| ScoreProbability {
+                home_goals: s.home_goals as u32,
+                away_goals: s.away_goals as u32,
+                probability: s.probability,
+            })
+            .collect(),
         mass_outside_grid: grid.mass_outside(),
         grid: markets.is_some_and(|m| m.grid).then(|| {
             grid.probabilities()
