@@ -66,6 +66,18 @@ create_exception!(
     ScorelineError,
     "Odds that cannot be turned into probabilities (≤ 1, missing, not finite, or no root)."
 );
+create_exception!(
+    scoreline,
+    BacktestError,
+    ScorelineError,
+    "A backtest or market report that cannot run (bad option, no market prices)."
+);
+create_exception!(
+    scoreline,
+    BettingError,
+    ScorelineError,
+    "Betting input that cannot be simulated (odds ≤ 1 or missing, probabilities outside [0, 1], a bad outcome or strategy); names the row."
+);
 
 /// Converts any engine error into the matching Python exception.
 pub fn to_py(error: Error) -> PyErr {
@@ -113,6 +125,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MetricsError", py.get_type::<MetricsError>())?;
     m.add("CalibrationError", py.get_type::<CalibrationError>())?;
     m.add("OddsError", py.get_type::<OddsError>())?;
+    m.add("BacktestError", py.get_type::<BacktestError>())?;
+    m.add("BettingError", py.get_type::<BettingError>())?;
     Ok(())
 }
 
@@ -124,4 +138,28 @@ pub fn metrics_error(e: scoreline_metrics::MetricsError) -> PyErr {
 /// A calibration error as `scoreline.CalibrationError`.
 pub fn calibration_error(e: scoreline_calibration::CalibrationError) -> PyErr {
     CalibrationError::new_err(e.to_string())
+}
+
+/// A backtest error: bad match data as `DataError` (naming the row), a
+/// failed fold fit as `FitError`, a failed prediction as `PredictError`,
+/// anything else (options, the market report) as `BacktestError`.
+pub fn backtest_error(e: scoreline_dixon_coles::backtest::BacktestError) -> PyErr {
+    use scoreline_dixon_coles::backtest::BacktestError as E;
+    match e {
+        E::Data(d) => data_error(d),
+        e @ E::Fit { .. } => FitError::new_err(e.to_string()),
+        e @ E::Predict { .. } => PredictError::new_err(e.to_string()),
+        other => BacktestError::new_err(other.to_string()),
+    }
+}
+
+/// A betting error as `scoreline.BettingError` (a bad candidate named by its row).
+pub fn betting_error(e: scoreline_dixon_coles::betting::BettingError) -> PyErr {
+    use scoreline_dixon_coles::betting::BettingError as E;
+    match e {
+        E::InvalidCandidate { index, reason } => {
+            BettingError::new_err(format!("row {index}: {reason}"))
+        }
+        other => BettingError::new_err(other.to_string()),
+    }
 }

@@ -1,6 +1,8 @@
 //! The native module `scoreline._scoreline`: thin wrappers that convert,
 //! call the engine, and convert back. No numerics live here.
 
+mod backtest;
+mod betting;
 mod calibration;
 mod data;
 mod errors;
@@ -26,6 +28,10 @@ fn _scoreline(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(slate::slate_evaluate, m)?)?;
     m.add_function(wrap_pyfunction!(slate::slate_optimise, m)?)?;
     m.add_function(wrap_pyfunction!(slate::slate_explain, m)?)?;
+    m.add_class::<backtest::PyBacktest>()?;
+    m.add_function(wrap_pyfunction!(backtest::backtest_walk_forward, m)?)?;
+    m.add_function(wrap_pyfunction!(betting::betting_simulate, m)?)?;
+    m.add_function(wrap_pyfunction!(betting::betting_kelly_fraction, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

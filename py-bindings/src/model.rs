@@ -6,8 +6,8 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
-use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
+use pyo3::types::PyDict;
+use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
 use scoreline_dixon_coles::fit::{fit, FitOptions};
 use scoreline_dixon_coles::grid::DEFAULT_MAX_GOALS;
 use scoreline_dixon_coles::model::FittedModel;
@@ -15,76 +15,40 @@ use scoreline_dixon_coles::params::ParamMode;
 use scoreline_dixon_coles::weights::TimeDecay;
 use scoreline_dixon_coles::Error;
 
-use crate::errors::{
-    data_error, fit_error, model_file_error, predict_error, to_py, DataError, PredictError,
-};
+use crate::data::{check_len, date_of, decode, matches_from_columns, names};
+use crate::errors::{data_error, fit_error, model_file_error, predict_error, to_py, PredictError};
 use crate::grid::PyScoreGrid;
 
-/// Days between 0001-01-01 (chrono's day 1) and 1970-01-01.
-const UNIX_EPOCH_FROM_CE: i64 = 719_163;
-
-/// A date from days since 1970-01-01.
-fn date_of(days: i64, row: usize, field: &str) -> PyResult<NaiveDate> {
-    i32::try_from(days + UNIX_EPOCH_FROM_CE)
-        .ok()
-        .and_then(NaiveDate::from_num_days_from_ce_opt)
-        .ok_or_else(|| {
-            DataError::new_err(format!(
-                "row {row}: {field} = {days} days since 1970 is out of range"
-            ))
-        })
-}
-
-/// A goal count: a finite, non-negative whole number.
-fn goals_of(value: f64, row: usize, field: &str) -> PyResult<u32> {
-    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= u32::MAX as f64 {
-        Ok(value as u32)
-    } else {
-        Err(DataError::new_err(format!(
-            "row {row}: {field} = {value} is not a non-negative whole number of goals"
-        )))
-    }
-}
-
-/// Team names from a Python sequence, each a `str` (the error names the row).
-fn names(values: &Bound<'_, PyAny>, field: &str) -> PyResult<Vec<String>> {
-    let list = values
-        .cast::<PyList>()
-        .map_err(|_| DataError::new_err(format!("{field}: expected a list of team names")))?;
-    list.iter()
-        .enumerate()
-        .map(|(row, item)| {
-            item.extract::<String>().map_err(|_| {
-                DataError::new_err(format!(
-                    "row {row}: {field} = {} is not a team name",
-                    item.repr().map_or("?".into(), |r| r.to_string())
-                ))
-            })
-        })
-        .collect()
-}
-
-/// Team names per row from factorised input: `names[codes[i]]` (a code of −1 is a missing name).
-fn decode(names: &[String], codes: &[i64], field: &str) -> PyResult<Vec<usize>> {
-    codes
-        .iter()
-        .enumerate()
-        .map(|(row, &c)| {
-            usize::try_from(c)
-                .ok()
-                .filter(|&c| c < names.len())
-                .ok_or_else(|| DataError::new_err(format!("row {row}: {field} is missing")))
-        })
-        .collect()
-}
-
-fn check_len(name: &str, len: usize, expected: usize) -> PyResult<()> {
-    if len == expected {
-        Ok(())
-    } else {
-        Err(DataError::new_err(format!(
-            "{name} has {len} rows, expected {expected} (one per match)"
-        )))
+/// The fit options the Python API exposes (shared by `FittedModel.fit` and
+/// the walk-forward backtest); everything else keeps the engine's default.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn fit_options(
+    xi: f64,
+    reference_date: Option<NaiveDate>,
+    rho: bool,
+    home_advantage: bool,
+    ridge: f64,
+    max_iterations: usize,
+    tolerance: f64,
+) -> FitOptions {
+    let mode = |free: bool| {
+        if free {
+            ParamMode::Free
+        } else {
+            ParamMode::Fixed(0.0)
+        }
+    };
+    FitOptions {
+        time_decay: TimeDecay {
+            xi_per_day: xi,
+            reference_date,
+        },
+        rho: mode(rho),
+        home_advantage: mode(home_advantage),
+        ridge,
+        max_iterations,
+        gradient_tolerance: tolerance,
+        ..Default::default()
     }
 }
 
@@ -138,63 +102,28 @@ impl PyFittedModel {
         tolerance: f64,
         max_goals_cap: u32,
     ) -> PyResult<Self> {
-        let teams = names(teams, "teams")?;
-        let (home, away) = (
-            decode(&teams, home.as_slice()?, "home")?,
-            decode(&teams, away.as_slice()?, "away")?,
-        );
-        let n = home.len();
-        let hg = home_goals.as_slice()?;
-        let ag = away_goals.as_slice()?;
-        let days = dates.as_slice()?;
-        check_len("away", away.len(), n)?;
-        check_len("home_goals", hg.len(), n)?;
-        check_len("away_goals", ag.len(), n)?;
-        check_len("dates", days.len(), n)?;
-        let neutral = neutral.as_ref().map(|a| a.as_slice()).transpose()?;
-        let weights = weights.as_ref().map(|a| a.as_slice()).transpose()?;
-        if let Some(v) = neutral {
-            check_len("neutral", v.len(), n)?;
-        }
-        if let Some(v) = weights {
-            check_len("weights", v.len(), n)?;
-        }
-        let mut matches = Vec::with_capacity(n);
-        for i in 0..n {
-            let mut m = Match::new(
-                date_of(days[i], i, "date")?,
-                teams[home[i]].clone(),
-                teams[away[i]].clone(),
-                goals_of(hg[i], i, "home_goals")?,
-                goals_of(ag[i], i, "away_goals")?,
-            );
-            m.neutral = neutral.is_some_and(|v| v[i]);
-            m.weight = weights.map(|v| v[i]);
-            matches.push(m);
-        }
+        let matches = matches_from_columns(
+            teams,
+            home.as_slice()?,
+            away.as_slice()?,
+            home_goals.as_slice()?,
+            away_goals.as_slice()?,
+            dates.as_slice()?,
+            neutral.as_ref().map(|a| a.as_slice()).transpose()?,
+            weights.as_ref().map(|a| a.as_slice()).transpose()?,
+        )?;
         let reference_date = reference_date
             .map(|d| date_of(d, 0, "reference_date"))
             .transpose()?;
-        let options = FitOptions {
-            time_decay: TimeDecay {
-                xi_per_day: xi,
-                reference_date,
-            },
-            rho: if rho {
-                ParamMode::Free
-            } else {
-                ParamMode::Fixed(0.0)
-            },
-            home_advantage: if home_advantage {
-                ParamMode::Free
-            } else {
-                ParamMode::Fixed(0.0)
-            },
+        let options = fit_options(
+            xi,
+            reference_date,
+            rho,
+            home_advantage,
             ridge,
             max_iterations,
-            gradient_tolerance: tolerance,
-            ..Default::default()
-        };
+            tolerance,
+        );
         let validation = ValidationOptions {
             max_goals: max_goals_cap,
             ..Default::default()

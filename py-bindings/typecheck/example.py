@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -21,6 +23,31 @@ def fit_and_price(home: list[str], away: list[str], home_goals: list[int], away_
     except scoreline.UnknownTeamError as err:
         print(err)
     return over["win"]
+
+
+def backtest_and_bet(matches: Any) -> float:
+    """Backtests a DataFrame of matches (pandas has no stubs here, hence ``Any``)."""
+    calls: list[tuple[int, int]] = []
+    result: scoreline.backtest.BacktestResult = scoreline.backtest.walk_forward(
+        matches, refit=7, ridge=1e-3, threads=2, progress=lambda done, total: calls.append((done, total))
+    )
+    rps: float = float(result.metrics["rps"].iloc[0])
+    report = result.market_report(seasons=["2324"])
+    print(rps, result.elapsed_s, result.skipped, report[["model_rps", "market_rps", "dm_p_value"]])
+    predictions = result.predictions
+    betting: scoreline.betting.BettingResult = scoreline.betting.simulate(
+        predictions[["p_home", "p_draw", "p_away"]],
+        matches.loc[predictions.index, ["B365H", "B365D", "B365A"]],
+        predictions["outcome"],
+        staking="kelly",
+        kelly_fraction=0.25,
+    )
+    stake: float = scoreline.betting.kelly_fraction(0.55, 2.1)
+    try:
+        scoreline.betting.simulate([[0.5, 0.3, 0.2]], [[0.9, 3.0, 4.0]], [0])
+    except scoreline.BettingError as err:
+        print(err, stake)
+    return betting.final_bankroll
 
 
 if __name__ == "__main__":

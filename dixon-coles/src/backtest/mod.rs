@@ -15,6 +15,7 @@
 //! history) is priced with the league-average prior: attack = defence = 0.
 //! Add the lower division as history, or set a ridge penalty, to do better.
 
+mod bets;
 mod market;
 mod report;
 mod schedule;
@@ -28,6 +29,9 @@ use chrono::{Datelike, Days, NaiveDate};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use bets::{
+    bet_candidates, report_json_row, simulate_backtest, BacktestBetting, OddsSource, SeasonBetting,
+};
 pub use market::{blend, fit_blend_weight, market_probabilities, Pooling};
 pub use report::{market_report, MarketComparison, MarketReport};
 pub use schedule::{folds, Fold, Refit, MATCHDAY_SPAN_DAYS};
@@ -49,6 +53,9 @@ pub struct BacktestOptions {
     pub window_days: Option<u32>,
     /// The fit (ξ, ridge, solver, ...). The time decay's reference date is
     /// set to each fold's first date, and standard errors are not computed.
+    /// The default has a ridge of 1e-3: over hundreds of refits some fold
+    /// sees a side that has not scored yet (a promoted team after a 0-3 on
+    /// the opening day), whose unpenalised attack diverges.
     pub fit: FitOptions,
     /// Start each fit from the previous fold's parameters (default true).
     pub warm_start: bool,
@@ -66,6 +73,7 @@ impl Default for BacktestOptions {
             refit: Refit::Matchday,
             window_days: None,
             fit: FitOptions {
+                ridge: 1e-3,
                 standard_errors: false,
                 ..FitOptions::default()
             },
@@ -143,7 +151,7 @@ pub struct MatchPrediction {
     pub btts: f64,
     /// What happened: 0 home win, 1 draw, 2 away win.
     pub outcome: u32,
-    /// The fold that predicted it.
+    /// The fold that predicted it: its position in [`Backtest::folds`].
     pub fold: usize,
     /// How many of the two teams were priced with the league-average prior.
     pub prior_teams: u8,
@@ -164,6 +172,10 @@ pub struct FoldSummary {
     pub log_likelihood: f64,
     /// True when the fit started from the previous fold's parameters.
     pub warm: bool,
+    /// Wall time of this fold's fit and predictions, in seconds (folds run
+    /// in parallel, so the sum over folds can exceed the backtest's wall time).
+    #[serde(default)]
+    pub elapsed_s: f64,
 }
 
 /// The result of [`walk_forward`].
@@ -324,11 +336,20 @@ pub fn walk_forward(
         skipped: 0,
         elapsed_s: 0.0,
     };
+    // Predictions carry their fold's number in the refit plan; renumber
+    // them as positions in `folds`, which leaves out the skipped folds.
+    let mut position_of = vec![usize::MAX; total];
     for result in results {
         let chain = result?;
+        for (planned, summary) in chain.fitted.into_iter().zip(chain.folds) {
+            position_of[planned] = out.folds.len();
+            out.folds.push(summary);
+        }
         out.predictions.extend(chain.predictions);
-        out.folds.extend(chain.folds);
         out.skipped += chain.skipped;
+    }
+    for p in &mut out.predictions {
+        p.fold = position_of[p.fold];
     }
     out.elapsed_s = started.elapsed().as_secs_f64();
     Ok(out)
@@ -344,6 +365,8 @@ struct Context<'a> {
 struct ChainResult {
     predictions: Vec<MatchPrediction>,
     folds: Vec<FoldSummary>,
+    /// The plan numbers of `folds`.
+    fitted: Vec<usize>,
     skipped: usize,
 }
 
@@ -358,6 +381,7 @@ impl Context<'_> {
         let mut out = ChainResult {
             predictions: Vec::new(),
             folds: Vec::new(),
+            fitted: Vec::new(),
             skipped: 0,
         };
         let mut previous: Option<FittedModel> = None;
@@ -374,6 +398,7 @@ impl Context<'_> {
                 tick();
                 continue;
             }
+            let fold_started = Instant::now();
             let training = self.data.select(lo..hi);
             let mut fit_options = self.options.fit;
             fit_options.time_decay.reference_date = Some(fold.start);
@@ -398,7 +423,9 @@ impl Context<'_> {
                 iterations: fitted.summary().iterations,
                 log_likelihood: fitted.summary().log_likelihood,
                 warm,
+                elapsed_s: fold_started.elapsed().as_secs_f64(),
             });
+            out.fitted.push(first + k);
             previous = Some(fitted);
             tick();
         }

@@ -5,8 +5,10 @@ Every computation runs in Rust (the native module ``scoreline._scoreline``);
 this package adds pandas and numpy conveniences.
 """
 
-from . import calibration, metrics, odds, slate
+from . import backtest, betting, calibration, metrics, odds, slate
 from ._scoreline import (
+    BacktestError,
+    BettingError,
     CalibrationError,
     DataError,
     FitError,
@@ -24,6 +26,8 @@ from .data import read_football_data
 from .model import DixonColes, NotFittedError
 
 __all__ = [
+    "BacktestError",
+    "BettingError",
     "CalibrationError",
     "DataError",
     "DixonColes",
@@ -38,6 +42,8 @@ __all__ = [
     "ScorelineError",
     "UnknownTeamError",
     "__version__",
+    "backtest",
+    "betting",
     "calibration",
     "metrics",
     "odds",

@@ -121,3 +121,83 @@ def factorize(*columns: Any) -> tuple[list[Any], list[np.ndarray]]:
         out.append(np.ascontiguousarray(codes[start : start + len(a)]))
         start += len(a)
     return names, out
+
+
+def match_arrays(
+    data: ColumnSource,
+    *,
+    home: Any = "HomeTeam",
+    away: Any = "AwayTeam",
+    home_goals: Any = "FTHG",
+    away_goals: Any = "FTAG",
+    date: Any = "Date",
+    neutral: Any = None,
+    weights: Any = None,
+) -> dict[str, Any]:
+    """The match columns as the native module takes them (``FittedModel.fit``
+    and ``backtest_walk_forward``): teams, home, away (codes into teams),
+    home_goals, away_goals, dates, neutral, weights. Each argument is a
+    column name in ``data`` or the values; ``date=None`` numbers the rows as
+    consecutive days."""
+    teams, (home_codes, away_codes) = factorize(column(data, home, "home"), column(data, away, "away"))
+    n = len(home_codes)
+    if len(away_codes) != n:
+        raise DataError(f"away has {len(away_codes)} rows, expected {n} (one per match)")
+    return {
+        "teams": teams,
+        "home": home_codes,
+        "away": away_codes,
+        "home_goals": floats(column(data, home_goals, "home_goals"), "home_goals"),
+        "away_goals": floats(column(data, away_goals, "away_goals"), "away_goals"),
+        "dates": np.arange(n, dtype=np.int64) if date is None else days(column(data, date, "date"), "date"),
+        "neutral": None if neutral is None else booleans(column(data, neutral, "neutral"), "neutral", n),
+        "weights": None if weights is None else floats(column(data, weights, "weights"), "weights"),
+    }
+
+
+def labels(values: Any, name: str, n: int) -> tuple[list[str], np.ndarray]:
+    """Optional text per row (divisions, seasons) as distinct names and int64
+    codes into them (−1 where missing)."""
+    names, (codes,) = factorize(values)
+    if len(codes) != n:
+        raise DataError(f"{name} has {len(codes)} rows, expected {n} (one per match)")
+    return [str(v) for v in names], codes
+
+
+#: Bookmaker odds columns by the engine's family name: the football-data.co.uk
+#: names (the first complete set present wins), 1X2 as home/draw/away and
+#: over/under 2.5 as over/under.
+ODDS_COLUMNS: dict[str, list[tuple[str, ...]]] = {
+    "bet365": [("B365H", "B365D", "B365A")],
+    "pinnacle": [("PSH", "PSD", "PSA")],
+    "pinnacle_closing": [("PSCH", "PSCD", "PSCA")],
+    "market_average": [("AvgH", "AvgD", "AvgA"), ("BbAvH", "BbAvD", "BbAvA")],
+    "market_maximum": [("MaxH", "MaxD", "MaxA"), ("BbMxH", "BbMxD", "BbMxA")],
+    "bet365_over_under": [("B365>2.5", "B365<2.5")],
+    "pinnacle_over_under": [("P>2.5", "P<2.5")],
+    "market_average_over_under": [("Avg>2.5", "Avg<2.5"), ("BbAv>2.5", "BbAv<2.5")],
+}
+
+
+def odds_arrays(data: ColumnSource) -> dict[str, np.ndarray]:
+    """The odds families present in ``data`` as float64 (n, 3) or (n, 2)
+    arrays (NaN where a price is missing)."""
+    present = set(data.keys()) if isinstance(data, Mapping) else set(getattr(data, "columns", []))
+    out: dict[str, np.ndarray] = {}
+    for family, candidates in ODDS_COLUMNS.items():
+        names = next((c for c in candidates if all(n in present for n in c)), None)
+        if names is None:
+            continue
+        try:
+            arr = np.column_stack([np.asarray(_to_numpy(data[n]), dtype=np.float64) for n in names])
+        except (TypeError, ValueError) as exc:
+            raise DataError(f"odds columns {', '.join(names)} cannot be read as numbers ({exc})") from None
+        out[family] = np.ascontiguousarray(arr)
+    return out
+
+
+def has_column(data: ColumnSource, name: str) -> bool:
+    """True when ``data`` has a column called ``name``."""
+    if isinstance(data, Mapping):
+        return name in data
+    return name in getattr(data, "columns", [])

@@ -1,5 +1,6 @@
 """Type stubs for the native module ``scoreline._scoreline``."""
 
+from collections.abc import Callable
 from os import PathLike
 from typing import Any
 
@@ -17,6 +18,8 @@ class ModelFileError(ScorelineError): ...
 class MetricsError(ScorelineError): ...
 class CalibrationError(ScorelineError): ...
 class OddsError(ScorelineError): ...
+class BacktestError(ScorelineError): ...
+class BettingError(ScorelineError): ...
 
 class ScoreGrid:
     def to_numpy(self) -> npt.NDArray[np.float64]: ...
@@ -167,3 +170,66 @@ def slate_evaluate(model: FittedModel, home: list[str], away: list[str], neutral
 def slate_optimise(probs: npt.NDArray[np.float64], budget: int, at_least: int | None = None) -> dict[str, Any]: ...
 def slate_explain(model: FittedModel, home: str, away: str, neutral: bool = False) -> str: ...
 def odds_implied(odds: npt.NDArray[np.float64], method: str) -> npt.NDArray[np.float64]: ...
+
+class Backtest:
+    @property
+    def elapsed_s(self) -> float: ...
+    @property
+    def skipped(self) -> int: ...
+    def predictions_columns(self) -> dict[str, Any]: ...
+    def folds_json(self) -> str: ...
+    def metrics_columns(self) -> dict[str, Any]: ...
+    def market_report_columns(self, seasons: list[str] = ...) -> dict[str, Any]: ...
+    def __len__(self) -> int: ...
+
+def backtest_walk_forward(
+    teams: list[Any],
+    home: npt.NDArray[np.int64],
+    away: npt.NDArray[np.int64],
+    home_goals: npt.NDArray[np.float64],
+    away_goals: npt.NDArray[np.float64],
+    dates: npt.NDArray[np.int64],
+    *,
+    neutral: npt.NDArray[np.bool_] | None = None,
+    weights: npt.NDArray[np.float64] | None = None,
+    division_names: list[str] | None = None,
+    division_codes: npt.NDArray[np.int64] | None = None,
+    season_names: list[str] | None = None,
+    season_codes: npt.NDArray[np.int64] | None = None,
+    odds: dict[str, npt.NDArray[np.float64]] | None = None,
+    target: npt.NDArray[np.bool_] | None = None,
+    leagues: list[str] | None = None,
+    seasons: list[str] | None = None,
+    refit: str = "matchday",
+    refit_days: int | None = None,
+    window_days: int | None = None,
+    xi: float = 0.0018,
+    ridge: float = 1e-3,
+    rho: bool = True,
+    home_advantage: bool = True,
+    max_iterations: int = 1000,
+    tolerance: float = 1e-7,
+    warm_start: bool = True,
+    chain_length: int = 16,
+    min_training_matches: int = 100,
+    max_goals: int = 10,
+    threads: int | None = None,
+    progress: Callable[[int, int], Any] | None = None,
+) -> Backtest: ...
+def betting_simulate(
+    probabilities: npt.NDArray[np.float64],
+    odds: npt.NDArray[np.float64],
+    outcomes: npt.NDArray[np.int64],
+    closing_odds: npt.NDArray[np.float64] | None = None,
+    *,
+    min_edge: float = 0.1,
+    min_probability: float = 0.6,
+    staking: str = "kelly",
+    unit: float = 1.0,
+    kelly_fraction: float = 0.25,
+    cap: float = 0.05,
+    initial_bankroll: float = 100.0,
+) -> dict[str, Any]: ...
+def betting_kelly_fraction(
+    probability: npt.NDArray[np.float64], odds: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]: ...

@@ -12,8 +12,9 @@ from . import _scoreline as _native
 def read_football_data(path_or_dir: Any, *, divisions: list[str] | None = None, seasons: list[str] | None = None) -> Any:
     """A DataFrame of one file, or of ``<dir>/mmz4281/<season>/<div>.csv`` for
     the given divisions and seasons (default: every file under the folder).
-    Columns: Date (datetime64), Div, HomeTeam, AwayTeam, FTHG, FTAG (floats; NaN
-    for unplayed fixtures) and the odds families B365, PS, PSC, Avg, Max
+    Columns: Date (datetime64), Div, Season (the file's ``mmz4281/<season>/``
+    folder, e.g. ``"1920"`` also for July 2020), HomeTeam, AwayTeam, FTHG, FTAG
+    (floats; NaN for unplayed fixtures) and the odds families B365, PS, PSC, Avg, Max
     (H/D/A) and B365, P, Avg over/under 2.5, as floats (NaN where missing)."""
     import pandas as pd
 

@@ -7,8 +7,6 @@ import html
 import json
 from typing import Any
 
-import numpy as np
-
 from . import _columns as col
 from ._scoreline import DataError, FittedModel, ScoreGrid, ScorelineError
 
@@ -84,24 +82,25 @@ class DixonColes:
         argument is a column name or the values themselves. ``date=None``
         treats rows as consecutive days (use with ``xi=0``). Returns self.
         The fit runs with the GIL released."""
-        teams, (home_codes, away_codes) = col.factorize(col.column(data, home, "home"), col.column(data, away, "away"))
-        n = len(home_codes)
-        if len(away_codes) != n:
-            raise DataError(f"away has {len(away_codes)} rows, expected {n} (one per match)")
-        hg = col.floats(col.column(data, home_goals, "home_goals"), "home_goals")
-        ag = col.floats(col.column(data, away_goals, "away_goals"), "away_goals")
-        dates = np.arange(n, dtype=np.int64) if date is None else col.days(col.column(data, date, "date"), "date")
-        neutral_arr = None if neutral is None else col.booleans(col.column(data, neutral, "neutral"), "neutral", n)
-        weight_arr = None if weights is None else col.floats(col.column(data, weights, "weights"), "weights")
+        columns = col.match_arrays(
+            data,
+            home=home,
+            away=away,
+            home_goals=home_goals,
+            away_goals=away_goals,
+            date=date,
+            neutral=neutral,
+            weights=weights,
+        )
         self._model = FittedModel.fit(
-            teams,
-            home_codes,
-            away_codes,
-            hg,
-            ag,
-            dates,
-            neutral=neutral_arr,
-            weights=weight_arr,
+            columns["teams"],
+            columns["home"],
+            columns["away"],
+            columns["home_goals"],
+            columns["away_goals"],
+            columns["dates"],
+            neutral=columns["neutral"],
+            weights=columns["weights"],
             xi=self.xi,
             reference_date=None if reference_date is None else col.one_day(reference_date, "reference_date"),
             rho=self.rho,

@@ -1,0 +1,343 @@
+"""Walk-forward backtests: refit on the past, predict the next matches,
+repeat, and score every prediction out of sample — then compare the model
+with the bookmakers.
+
+``walk_forward(df)`` runs the Rust engine (folds in parallel, the GIL
+released) and returns a :class:`BacktestResult` with the predictions, the
+folds and a metrics table; ``market_report`` sets the model, a calibrated
+model, a model–market blend and the market side by side per league and
+season, with a Diebold–Mariano test of model against market. A tqdm
+progress bar is shown when tqdm is installed (it is optional).
+
+Errors: bad match data raises ``scoreline.DataError`` naming the row, a
+fold whose fit fails ``scoreline.FitError``, bad options and a report with
+no market prices ``scoreline.BacktestError`` (all ``ValueError``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+from . import _columns as col
+from . import _scoreline as _native
+
+__all__ = ["BacktestResult", "ProgressCallback", "market_report", "walk_forward"]
+
+#: ``progress(done, total)``: folds finished so far out of all folds.
+ProgressCallback = Callable[[int, int], Any]
+
+_PREDICTION_COLUMNS = [
+    "date",
+    "season",
+    "division",
+    "home_team",
+    "away_team",
+    "p_home",
+    "p_draw",
+    "p_away",
+    "xg_home",
+    "xg_away",
+    "p_over_2_5",
+    "p_btts",
+    "outcome",
+    "fold",
+    "prior_teams",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class BacktestResult:
+    """A walk-forward backtest's out-of-sample predictions and scores.
+
+    Attributes
+    ----------
+    predictions : one row per predicted match, in date order, indexed by the
+        input's index (so ``df.join(result.predictions, rsuffix="_pred")``
+        works): date, season, division, home_team, away_team, p_home,
+        p_draw, p_away, xg_home, xg_away, p_over_2_5, p_btts, outcome
+        (0 home win, 1 draw, 2 away win), fold, prior_teams (how many of
+        the two sides had no training match and got the league-average prior).
+    folds : one row per refit: start, predicted, training_matches,
+        iterations, log_likelihood, warm (and any field the engine adds).
+    metrics : matches, rps, brier, log_loss, accuracy, ece per league and
+        season; ``"all"`` marks an aggregate (the first row is everything,
+        then one per season; per league rows only with several leagues).
+    elapsed_s : the run's wall time in seconds.
+    skipped : target matches not predicted for lack of training data.
+    """
+
+    predictions: Any = field(repr=False)
+    folds: Any = field(repr=False)
+    metrics: Any = field(repr=False)
+    elapsed_s: float
+    skipped: int
+    native: _native.Backtest = field(repr=False)
+
+    def market_report(self, seasons: str | Iterable[str] | None = None) -> Any:
+        """The model against the market per league and season (see :func:`market_report`)."""
+        return market_report(self, seasons=seasons)
+
+    def __repr__(self) -> str:
+        overall = self.metrics.iloc[0] if len(self.metrics) else None
+        scores = "" if overall is None else f", rps {overall['rps']:.4f}, log loss {overall['log_loss']:.4f}"
+        return (
+            f"BacktestResult({len(self.predictions)} predictions, {len(self.folds)} folds, "
+            f"{self.skipped} skipped{scores}, {self.elapsed_s:.2f} s)"
+        )
+
+
+def _refit(refit: str | int) -> tuple[str, int | None]:
+    if isinstance(refit, bool):
+        raise _native.BacktestError(f"refit = {refit!r}: expected 'matchday', 'date' or a number of days")
+    if isinstance(refit, (int, np.integer)):
+        if refit < 1:
+            raise _native.BacktestError(f"refit = {refit}: refit every 1 or more days")
+        return "days", int(refit)
+    if refit in ("matchday", "date"):
+        return str(refit), None
+    raise _native.BacktestError(f"refit = {refit!r}: expected 'matchday', 'date' or a number of days")
+
+
+def _codes(values: str | Iterable[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    if isinstance(values, str):
+        return [values]
+    return [str(v) for v in values]
+
+
+def _progress_callback(progress: bool | ProgressCallback) -> tuple[ProgressCallback | None, Callable[[], None]]:
+    """The callback to hand to Rust and a function that closes any bar."""
+    if callable(progress):
+        return progress, lambda: None
+    if not progress:
+        return None, lambda: None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None, lambda: None
+    bars: list[Any] = []
+
+    def update(done: int, total: int) -> None:
+        if not bars:
+            bars.append(tqdm(total=total, desc="walk-forward", unit="fold"))
+        bar = bars[0]
+        # Workers report out of order: move the bar to the highest count seen.
+        if done > bar.n:
+            bar.update(done - bar.n)
+
+    def close() -> None:
+        for bar in bars:
+            bar.close()
+
+    return update, close
+
+
+def walk_forward(
+    data: Any,
+    *,
+    target: Any = None,
+    leagues: str | Iterable[str] | None = None,
+    seasons: str | Iterable[str] | None = None,
+    refit: str | int = "matchday",
+    window_days: int | None = None,
+    xi: float = 0.0018,
+    ridge: float = 1e-3,
+    rho: bool = True,
+    home_advantage: bool = True,
+    warm_start: bool = True,
+    chain_length: int = 16,
+    min_training_matches: int = 100,
+    max_goals: int = 10,
+    threads: int | None = None,
+    progress: bool | ProgressCallback = True,
+    home: Any = "HomeTeam",
+    away: Any = "AwayTeam",
+    home_goals: Any = "FTHG",
+    away_goals: Any = "FTAG",
+    date: Any = "Date",
+    division: Any = "Div",
+    season: Any = "Season",
+    neutral: Any = None,
+    weights: Any = None,
+) -> BacktestResult:
+    """Walk-forward backtest of the Dixon–Coles model on played matches.
+
+    The matches are sorted by date. The ones to predict are cut into folds
+    by ``refit`` — ``"matchday"`` (a run of dates within 3 days, the
+    default), ``"date"`` (every date) or a whole number of days — and each
+    fold is predicted by a model fitted on every earlier match (or the last
+    ``window_days``), the time decay ``exp(−xi·days)`` measured from the
+    fold's first date. Folds with fewer than ``min_training_matches``
+    training matches are skipped (counted in ``skipped``). A team with no
+    training match is priced with the league-average prior. Consecutive fits
+    start from the previous one's parameters (``warm_start``) in chains of
+    ``chain_length`` folds; chains run in parallel on ``threads`` threads
+    (default: all cores) and the result does not depend on the thread count.
+
+    Parameters
+    ----------
+    data : a DataFrame (or dict of columns) of played matches, e.g. from
+        :func:`scoreline.read_football_data`; every match is history.
+    target : which rows to predict — a boolean mask (array, list or Series
+        with the data's index), one value per row; default every row.
+    leagues, seasons : predict only these divisions (``Div``) and season
+        codes (``"2324"``); combined with ``target``.
+    xi, ridge, rho, home_advantage, max_goals : the model, as in
+        :class:`scoreline.DixonColes`, except that ``ridge`` defaults to 1e-3:
+        over hundreds of refits some fold sees a side that has not scored
+        yet, whose unpenalised attack diverges.
+    progress : show a tqdm bar when tqdm is installed (nothing otherwise), or
+        a callable ``progress(done, total)`` called after each fold (from
+        worker threads; an exception it raises is re-raised at the end).
+    home, away, home_goals, away_goals, date, neutral, weights : columns, as
+        in :meth:`scoreline.DixonColes.fit`.
+    division, season : the division and season columns (used when present;
+        a missing season is the season of the date, July to June). The
+        bookmaker odds columns (``PSCH``…, ``AvgH``…, ``B365H``…) are carried
+        along for :func:`market_report` when present.
+
+    Example
+    -------
+    >>> import scoreline
+    >>> teams = ["A", "B", "C", "D"]
+    >>> rows = [(h, teams[(i + 1 + r % 3) % 4], r % 3, i % 2, f"2024-{1 + r // 28:02d}-{1 + r % 28:02d}")
+    ...         for r in range(60) for i, h in enumerate(teams)]
+    >>> df = {"HomeTeam": [r[0] for r in rows], "AwayTeam": [r[1] for r in rows], "FTHG": [r[2] for r in rows],
+    ...       "FTAG": [r[3] for r in rows], "Date": [r[4] for r in rows]}
+    >>> result = scoreline.backtest.walk_forward(df, min_training_matches=80, progress=False)
+    >>> len(result.predictions) + result.skipped
+    240
+    >>> bool(abs(result.predictions[["p_home", "p_draw", "p_away"]].sum(axis=1) - 1).max() < 1e-12)
+    True
+    """
+    import pandas as pd
+
+    arrays = col.match_arrays(
+        data,
+        home=home,
+        away=away,
+        home_goals=home_goals,
+        away_goals=away_goals,
+        date=date,
+        neutral=neutral,
+        weights=weights,
+    )
+    n = len(arrays["home"])
+    extra: dict[str, Any] = {}
+    for name, spec, default in (("division", division, "Div"), ("season", season, "Season")):
+        if spec is None or (isinstance(spec, str) and spec == default and not col.has_column(data, spec)):
+            continue
+        names, codes = col.labels(col.column(data, spec, name), name, n)
+        extra[f"{name}_names"], extra[f"{name}_codes"] = names, codes
+    if col.is_pandas(target) and col.is_pandas(data) and not target.index.equals(data.index):
+        raise _native.DataError("target: a Series whose index differs from the data's; align it first")
+    target_arr = None if target is None else col.booleans(target, "target", n)
+    refit_kind, refit_days = _refit(refit)
+    if threads is not None and (isinstance(threads, bool) or int(threads) < 1):
+        raise _native.BacktestError(f"threads = {threads!r}: give at least 1 (or None for every core)")
+    callback, close = _progress_callback(progress)
+    try:
+        native = _native.backtest_walk_forward(
+            arrays["teams"],
+            arrays["home"],
+            arrays["away"],
+            arrays["home_goals"],
+            arrays["away_goals"],
+            arrays["dates"],
+            neutral=arrays["neutral"],
+            weights=arrays["weights"],
+            odds=col.odds_arrays(data),
+            target=target_arr,
+            leagues=_codes(leagues),
+            seasons=_codes(seasons),
+            refit=refit_kind,
+            refit_days=refit_days,
+            window_days=window_days,
+            xi=xi,
+            ridge=ridge,
+            rho=rho,
+            home_advantage=home_advantage,
+            warm_start=warm_start,
+            chain_length=chain_length,
+            min_training_matches=min_training_matches,
+            max_goals=max_goals,
+            threads=None if threads is None else int(threads),
+            progress=callback,
+            **extra,
+        )
+    finally:
+        close()
+
+    columns = native.predictions_columns()
+    rows = columns.pop("row")
+    index = data.index[rows] if col.is_pandas(data) else pd.RangeIndex(n)[rows]
+    predictions = pd.DataFrame(columns, index=index)[_PREDICTION_COLUMNS]
+    predictions["date"] = pd.to_datetime(predictions["date"], unit="D")
+    folds = pd.DataFrame(json.loads(native.folds_json()))
+    if len(folds):
+        folds["start"] = pd.to_datetime(folds["start"])
+    metrics = pd.DataFrame(native.metrics_columns())
+    if len(metrics):
+        metrics["matches"] = metrics["matches"].astype("int64")
+    else:
+        metrics = pd.DataFrame(columns=["league", "season", "matches", "rps", "brier", "log_loss", "accuracy", "ece"])
+    return BacktestResult(
+        predictions=predictions,
+        folds=folds,
+        metrics=metrics,
+        elapsed_s=float(native.elapsed_s),
+        skipped=int(native.skipped),
+        native=native,
+    )
+
+
+def market_report(
+    result: BacktestResult | Any, *, seasons: str | Iterable[str] | None = None, **walk_forward_options: Any
+) -> Any:
+    """The model against the bookmakers, per league and season, out of sample.
+
+    For each league-season of the predictions with a market price, and
+    overall (the last row, league and season ``"all"``): matches, then
+    ``rps``, ``brier``, ``log_loss``, ``accuracy`` and ``ece`` of
+
+    - ``model_*``: the backtest's forecasts;
+    - ``calibrated_*``: the forecasts after temperature scaling
+      (``q ∝ p^(1/T)``), T fitted by log loss on the league's earlier seasons;
+    - ``blend_*``: the logarithmic pool ``p ∝ model^w · market^(1−w)``, with
+      ``blend_weight`` w fitted by log loss on the league's earlier seasons;
+    - ``market_*``: Pinnacle's closing odds (``PSCH/PSCD/PSCA``) with the
+      margin removed by Shin's method, else the market average (``AvgH``…)
+      the same way;
+
+    and ``dm_statistic`` / ``dm_p_value``, the Diebold–Mariano test of model
+    minus market RPS (negative: the model is better). Calibrated and blend
+    columns are NaN for a league's first season (fewer than 100 earlier
+    priced predictions), and then also on the overall row.
+
+    ``result`` is a :class:`BacktestResult` whose input carried the odds
+    columns, or a DataFrame, which is backtested first with
+    ``walk_forward_options``. ``seasons`` limits the report, not the
+    backtest: the calibrator and the blend learn from the earlier seasons'
+    predictions. Raises ``scoreline.BacktestError`` when no reported match
+    has a market price.
+
+    Example
+    -------
+    >>> report = result.market_report()                     # doctest: +SKIP
+    >>> report[["league", "season", "model_rps", "market_rps", "dm_p_value"]]  # doctest: +SKIP
+    """
+    import pandas as pd
+
+    if not isinstance(result, BacktestResult):
+        result = walk_forward(result, **walk_forward_options)
+    elif walk_forward_options:
+        raise TypeError(f"walk_forward options {sorted(walk_forward_options)} given with a finished BacktestResult")
+    frame = pd.DataFrame(result.native.market_report_columns(_codes(seasons) or []))
+    frame["matches"] = frame["matches"].astype("int64")
+    return frame
