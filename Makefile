@@ -12,14 +12,17 @@ export SCORELINE_PEERS_DIR := $(PEERS_OUT)
 .PHONY: demo test bench bench-server fuzz lint fmt venv peer-refs rust-test server-test wheel python-test
 
 ## demo: fit the Premier League + Championship and print ratings and predictions,
-## then the walk-forward backtest against the closing line with value betting, per season
+## then the walk-forward backtest against the closing line with value betting, per season,
+## and the same report for every league and season in the data
 demo:
 	cargo run --release -q -p scoreline-dixon-coles --features fetch --example demo
 	@echo
 	@if [ -f "$$SCORELINE_DATA_DIR/football-data/mmz4281/1920/E0.csv" ]; then \
 	    cargo run --release -q -p scoreline-dixon-coles --features fetch --example backtest -- --tune-xi --bet; \
+	    echo; cargo run --release -q -p scoreline-dixon-coles --features fetch --example report; \
 	else \
 	    cargo run --release -q -p scoreline-dixon-coles --features fetch --example backtest -- --data data --seasons 2324,2425 --bet; \
+	    echo; cargo run --release -q -p scoreline-dixon-coles --features fetch --example report -- --data data; \
 	fi
 
 ## test: lint + every test (Rust, peer parity, Python)

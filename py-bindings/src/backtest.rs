@@ -9,8 +9,9 @@ use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use scoreline_dixon_coles::backtest::{
-    market_report, season_of_match, walk_forward, Backtest, BacktestOptions, MarketComparison,
-    MatchPrediction, Progress, Refit, ScoreSummary,
+    football_data_report, market_report, season_of_match, walk_forward, Backtest, BacktestOptions,
+    LeagueReportOptions, MarketComparison, MatchPrediction, Progress, Refit, ScoreSummary,
+    DEFAULT_WINDOW_DAYS,
 };
 use scoreline_dixon_coles::data::football_data::season_start_year;
 use scoreline_dixon_coles::data::Match;
@@ -263,6 +264,82 @@ impl Table {
     }
 }
 
+/// Market-report rows (comparison, league, season) as columns: league,
+/// season, matches, `model_rps` … `market_ece`, blend_weight,
+/// dm_statistic, dm_p_value (NaN where a value is absent).
+fn comparison_table<'a>(
+    rows: impl IntoIterator<Item = (&'a MarketComparison, &'a str, &'a str)>,
+) -> Table {
+    let mut table = Table::default();
+    for (c, league, season) in rows {
+        table.text("league", league);
+        table.text("season", season);
+        table.number("matches", c.matches as f64);
+        table.scores("model", Some(&c.model));
+        table.scores("calibrated", c.calibrated.as_ref());
+        table.scores("blend", c.blend.as_ref());
+        table.scores("market", Some(&c.market));
+        table.number("blend_weight", c.blend_weight.unwrap_or(f64::NAN));
+        table.number("dm_statistic", c.dm_statistic);
+        table.number("dm_p_value", c.dm_p_value);
+    }
+    table
+}
+
+/// The market report of every league and season under `dir` (a folder
+/// holding `mmz4281/<season>/<div>.csv`), as columns like
+/// `Backtest.market_report_columns`: each league's seasons, then its row
+/// over all seasons (season "all"), and last the overall row (league and
+/// season "all"). See `backtest::football_data_report`.
+#[pyfunction]
+#[pyo3(signature = (dir, *, leagues=Vec::new(), seasons=Vec::new(), xi=0.0018, ridge=1e-3,
+                    refit_days=None, window_days=DEFAULT_WINDOW_DAYS))]
+#[allow(clippy::too_many_arguments)]
+pub fn backtest_football_data_report<'py>(
+    py: Python<'py>,
+    dir: std::path::PathBuf,
+    leagues: Vec<String>,
+    seasons: Vec<String>,
+    xi: f64,
+    ridge: f64,
+    refit_days: Option<u32>,
+    window_days: u32,
+) -> PyResult<Bound<'py, PyDict>> {
+    if !(xi.is_finite() && xi >= 0.0 && ridge.is_finite() && ridge >= 0.0) {
+        return Err(BacktestError::new_err(format!(
+            "xi = {xi} and ridge = {ridge} must be finite and ≥ 0"
+        )));
+    }
+    if window_days == 0 || refit_days == Some(0) {
+        return Err(BacktestError::new_err(
+            "window_days and refit_days must be at least 1",
+        ));
+    }
+    let mut options = LeagueReportOptions {
+        leagues,
+        seasons,
+        ..LeagueReportOptions::default()
+    };
+    options.backtest.window_days = Some(window_days);
+    options.backtest.fit.time_decay.xi_per_day = xi;
+    options.backtest.fit.ridge = ridge;
+    if let Some(days) = refit_days {
+        options.backtest.refit = Refit::Days(days);
+    }
+    let report = py
+        .detach(|| football_data_report(&dir, &options))
+        .map_err(backtest_error)?;
+    let rows = report.leagues.iter().flat_map(|league| {
+        report
+            .seasons
+            .iter()
+            .filter(|c| c.league == league.league)
+            .map(|c| (c, c.league.as_str(), c.season.as_str()))
+            .chain([(league, league.league.as_str(), "all")])
+    });
+    comparison_table(rows.chain([(&report.overall, "all", "all")])).into_dict(py)
+}
+
 #[pymethods]
 impl PyBacktest {
     /// Wall time of the run in seconds.
@@ -388,24 +465,12 @@ impl PyBacktest {
         let report = py
             .detach(|| market_report(&self.inner, &self.matches, &seasons))
             .map_err(backtest_error)?;
-        let mut table = Table::default();
-        let mut row = |c: &MarketComparison, league: &str, season: &str| {
-            table.text("league", league);
-            table.text("season", season);
-            table.number("matches", c.matches as f64);
-            table.scores("model", Some(&c.model));
-            table.scores("calibrated", c.calibrated.as_ref());
-            table.scores("blend", c.blend.as_ref());
-            table.scores("market", Some(&c.market));
-            table.number("blend_weight", c.blend_weight.unwrap_or(f64::NAN));
-            table.number("dm_statistic", c.dm_statistic);
-            table.number("dm_p_value", c.dm_p_value);
-        };
-        for c in &report.seasons {
-            row(c, &c.league, &c.season);
-        }
-        row(&report.overall, "all", "all");
-        table.into_dict(py)
+        let rows = report
+            .seasons
+            .iter()
+            .map(|c| (c, c.league.as_str(), c.season.as_str()))
+            .chain([(&report.overall, "all", "all")]);
+        comparison_table(rows).into_dict(py)
     }
 
     /// The number of predictions.

@@ -30,6 +30,10 @@ fn _scoreline(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(slate::slate_explain, m)?)?;
     m.add_class::<backtest::PyBacktest>()?;
     m.add_function(wrap_pyfunction!(backtest::backtest_walk_forward, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        backtest::backtest_football_data_report,
+        m
+    )?)?;
     m.add_function(wrap_pyfunction!(betting::betting_simulate, m)?)?;
     m.add_function(wrap_pyfunction!(betting::betting_kelly_fraction, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

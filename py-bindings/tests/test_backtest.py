@@ -280,3 +280,40 @@ def test_the_season_column_of_read_football_data_is_used() -> None:
     assert len(out.predictions) + out.skipped == 380
     by_date = scoreline.backtest.walk_forward(df, season=None, refit=14, ridge=1e-3, progress=False)
     assert set(by_date.predictions["season"]) == {"1920", "2021"}
+
+
+def test_football_data_report_backtests_every_league_with_its_country_history(tmp_path: Any) -> None:
+    # A folder of links: E0 and E1 2122–2324, SP1 2223–2324.
+    files = [(s, d) for s in ["2122", *SEASONS] for d in ["E0", "E1"]] + [(s, "SP1") for s in SEASONS]
+    for season, division in files:
+        to = tmp_path / "mmz4281" / season / f"{division}.csv"
+        to.parent.mkdir(parents=True, exist_ok=True)
+        to.symlink_to(data_dir() / "football-data" / "mmz4281" / season / f"{division}.csv")
+    report = scoreline.backtest.football_data_report(tmp_path / "mmz4281")
+    keys = list(zip(report["league"], report["season"]))
+    assert keys == [
+        ("E0", "2223"), ("E0", "2324"), ("E0", "all"),
+        ("E1", "2223"), ("E1", "2324"), ("E1", "all"),
+        ("SP1", "2324"), ("SP1", "all"),
+        ("all", "all"),
+    ]  # fmt: skip
+    seasons = report[report["season"] != "all"]
+    assert report["matches"].iloc[-1] == seasons["matches"].sum() == 380 * 3 + 552 * 2
+    # E0 is the walk-forward of E0 on E0 + E1 with the same options.
+    history = read_with_e1(tmp_path)
+    direct = scoreline.backtest.walk_forward(
+        history, leagues="E0", seasons=SEASONS, window_days=1461, progress=False
+    ).market_report()
+    np.testing.assert_allclose(report["model_rps"].iloc[:2], direct["model_rps"].iloc[:2], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(report["market_rps"].iloc[:2], direct["market_rps"].iloc[:2], rtol=0, atol=1e-12)
+    only = scoreline.backtest.football_data_report(tmp_path, leagues=["SP1"], seasons="2324")
+    assert list(only["league"]) == ["SP1", "SP1", "all"]
+    with pytest.raises(scoreline.BacktestError, match="no D1 file"):
+        scoreline.backtest.football_data_report(tmp_path, leagues="D1")
+    with pytest.raises(scoreline.BacktestError, match="window_days"):
+        scoreline.backtest.football_data_report(tmp_path, window_days=0)
+
+
+def read_with_e1(folder: Any) -> pd.DataFrame:
+    """E0 and E1 of the folder, through scoreline's reader."""
+    return scoreline.read_football_data(folder, divisions=["E0", "E1"])

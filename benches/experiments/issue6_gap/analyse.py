@@ -111,6 +111,22 @@ def main() -> None:
         best = min(best or (score, delta), (score, delta))
     line("promoted-side shift", best[0], market_rps, f"(δ = {best[1]:.2f})")
 
+    print("All of it together: goals, shots on target and shots pooled, promoted sides shifted (in-sample best):")
+    sot, shots = pd.read_csv(OUT / "sot.csv"), pd.read_csv(OUT / "shots.csv")
+    scale = [(base[g].mean() / run[x].mean()) for run in (sot, shots) for g, x in (("hg", "xh"), ("ag", "xa"))]
+    best = None
+    for w_sot in (0.0, 0.1, 0.2, 0.3):
+        for w_shots in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5):
+            for delta in (0.05, 0.1, 0.15, 0.2, 0.25):
+                w_goals = 1.0 - w_sot - w_shots
+                shift = delta * (away_new.astype(float) - home_new.astype(float))
+                home = np.exp(w_goals * np.log(base["xh"]) + w_sot * np.log(scale[0] * sot["xh"]) + w_shots * np.log(scale[2] * shots["xh"]))
+                away = np.exp(w_goals * np.log(base["xa"]) + w_sot * np.log(scale[1] * sot["xa"]) + w_shots * np.log(scale[3] * shots["xa"]))
+                probs = dixon_coles_1x2(home.to_numpy() * np.exp(shift), away.to_numpy() * np.exp(-shift))
+                score = rps(probs, outcome)[target].mean()
+                best = min(best or (score, w_sot, w_shots, delta), (score, w_sot, w_shots, delta))
+    line("goals + shots on target + shots, promoted shift", best[0], market_rps, f"(weights {best[1]:.1f}, {best[2]:.1f}; δ = {best[3]:.2f})")
+
     print("Logarithmic pool of model and market (in-sample weight on the model):")
     for w in (0.0, 0.05, 0.1, 0.2):
         pooled = model**w * base[["qh", "qd", "qa"]].to_numpy() ** (1 - w)

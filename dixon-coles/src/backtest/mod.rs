@@ -16,6 +16,7 @@
 //! Add the lower division as history, or set a ridge penalty, to do better.
 
 mod bets;
+mod leagues;
 mod market;
 mod report;
 mod schedule;
@@ -31,6 +32,9 @@ use serde::{Deserialize, Serialize};
 
 pub use bets::{
     bet_candidates, report_json_row, simulate_backtest, BacktestBetting, OddsSource, SeasonBetting,
+};
+pub use leagues::{
+    football_data_report, history_divisions, LeagueReport, LeagueReportOptions, DEFAULT_WINDOW_DAYS,
 };
 pub use market::{blend, fit_blend_weight, market_probabilities, Pooling};
 pub use report::{market_report, MarketComparison, MarketReport};

@@ -286,6 +286,34 @@ pub fn available_seasons(dir: &Path, division: &str) -> Vec<String> {
     seasons
 }
 
+/// The divisions (file names without `.csv`, such as `E0`) that have a
+/// file in some season under `<dir>/mmz4281/`, sorted.
+pub fn available_divisions(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir.join("mmz4281")) else {
+        return Vec::new();
+    };
+    let mut divisions: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|s| season_start_year(s).is_some())
+        })
+        .filter_map(|e| std::fs::read_dir(e.path()).ok())
+        .flatten()
+        .filter_map(Result::ok)
+        .filter_map(|f| {
+            let name = f.file_name().into_string().ok()?;
+            let code = name.strip_suffix(".csv")?;
+            (!code.is_empty() && code.bytes().all(|b| b.is_ascii_alphanumeric()))
+                .then(|| code.to_owned())
+        })
+        .collect();
+    divisions.sort();
+    divisions.dedup();
+    divisions
+}
+
 /// Reads a match file of either format, detected from its header:
 /// football-data.co.uk (`HomeTeam`, `FTHG`, …) or international results
 /// (`home_team`, `home_score`, …).

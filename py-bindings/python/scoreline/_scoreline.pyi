@@ -216,6 +216,16 @@ def backtest_walk_forward(
     threads: int | None = None,
     progress: Callable[[int, int], Any] | None = None,
 ) -> Backtest: ...
+def backtest_football_data_report(
+    dir: str,
+    *,
+    leagues: list[str] = ...,
+    seasons: list[str] = ...,
+    xi: float = 0.0018,
+    ridge: float = 1e-3,
+    refit_days: int | None = None,
+    window_days: int = 1461,
+) -> dict[str, Any]: ...
 def betting_simulate(
     probabilities: npt.NDArray[np.float64],
     odds: npt.NDArray[np.float64],

@@ -26,7 +26,7 @@ import numpy as np
 from . import _columns as col
 from . import _scoreline as _native
 
-__all__ = ["BacktestResult", "ProgressCallback", "market_report", "walk_forward"]
+__all__ = ["BacktestResult", "ProgressCallback", "football_data_report", "market_report", "walk_forward"]
 
 #: ``progress(done, total)``: folds finished so far out of all folds.
 ProgressCallback = Callable[[int, int], Any]
@@ -339,5 +339,59 @@ def market_report(
     elif walk_forward_options:
         raise TypeError(f"walk_forward options {sorted(walk_forward_options)} given with a finished BacktestResult")
     frame = pd.DataFrame(result.native.market_report_columns(_codes(seasons) or []))
+    frame["matches"] = frame["matches"].astype("int64")
+    return frame
+
+
+def football_data_report(
+    path: Any,
+    *,
+    leagues: str | Iterable[str] | None = None,
+    seasons: str | Iterable[str] | None = None,
+    xi: float = 0.0018,
+    ridge: float = 1e-3,
+    refit_days: int | None = None,
+    window_days: int = 1461,
+) -> Any:
+    """The model against the bookmakers for every league and season in a
+    football-data folder (``<path>/mmz4281/<season>/<div>.csv``, as
+    :func:`scoreline.read_football_data` reads it).
+
+    Each league is backtested from its second season on, refitted every
+    matchday (or every ``refit_days``) on the last ``window_days`` days
+    (default: three seasons plus the season so far) of the league and the
+    other divisions of its country (``E1`` for ``E0`` and the reverse), and
+    every season with market prices is reported. The columns are
+    :func:`market_report`'s; the rows are each league's seasons, then its row
+    over them all (season ``"all"``), and last the overall row (league and
+    season ``"all"``). ``leagues`` and ``seasons`` limit the report (default:
+    everything); earlier seasons are still backtested, so calibrators and
+    blend weights are fitted out of sample. Raises
+    ``scoreline.BacktestError`` for an unknown league or when nothing
+    reported has a market price.
+
+    Example
+    -------
+    >>> report = football_data_report("data/football-data", leagues="E0")  # doctest: +SKIP
+    >>> report[["league", "season", "model_rps", "market_rps", "dm_p_value"]]  # doctest: +SKIP
+    """
+    import os
+    from pathlib import Path
+
+    import pandas as pd
+
+    root = Path(os.fspath(path))
+    if root.name == "mmz4281":
+        root = root.parent
+    columns = _native.backtest_football_data_report(
+        str(root),
+        leagues=_codes(leagues) or [],
+        seasons=_codes(seasons) or [],
+        xi=xi,
+        ridge=ridge,
+        refit_days=refit_days,
+        window_days=window_days,
+    )
+    frame = pd.DataFrame(columns)
     frame["matches"] = frame["matches"].astype("int64")
     return frame
