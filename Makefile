@@ -9,7 +9,7 @@ export SCORELINE_DATA_DIR ?= $(abspath $(CURDIR)/../shared/data)
 PEERS_OUT := $(CURDIR)/target/peers
 export SCORELINE_PEERS_DIR := $(PEERS_OUT)
 
-.PHONY: demo test bench bench-server fuzz lint fmt venv peer-refs rust-test server-test wheel python-test
+.PHONY: demo test bench bench-server fuzz lint fmt venv peer-refs rust-test server-test wheel test-wheel python-test
 
 ## demo: fit the Premier League + Championship and print ratings and predictions,
 ## then the walk-forward backtest against the closing line with value betting, per season,
@@ -81,13 +81,19 @@ wheel: venv
 
 WHEEL_VENV := $(CURDIR)/.venv-wheel
 
-## python-test: install the built wheel (what users get) into a fresh virtual
+## test-wheel: the wheel python-test installs, in target/test-wheels: the same
+## code as `make wheel`, built with the wheel-test profile (no fat LTO)
+test-wheel: venv
+	rm -f target/test-wheels/scoreline-*.whl
+	$(VENV)/bin/maturin build --profile wheel-test -q -m py-bindings/Cargo.toml -o target/test-wheels
+
+## python-test: install a built wheel (what users get) into a fresh virtual
 ## environment and run pytest, mypy --strict and the notebooks there
-python-test: wheel
+python-test: test-wheel
 	rm -rf $(WHEEL_VENV)
 	$(PYTHON) -m venv $(WHEEL_VENV)
 	$(WHEEL_VENV)/bin/python -m pip install -q --upgrade pip
-	$(WHEEL_VENV)/bin/python -m pip install -q -r requirements-dev.txt target/wheels/scoreline-*.whl
+	$(WHEEL_VENV)/bin/python -m pip install -q -r requirements-dev.txt target/test-wheels/scoreline-*.whl
 	cd py-bindings && $(WHEEL_VENV)/bin/python -m pytest -q tests
 	$(WHEEL_VENV)/bin/mypy --strict py-bindings/typecheck/example.py
 	MPLBACKEND=Agg $(WHEEL_VENV)/bin/python py-bindings/notebooks/run_notebooks.py
