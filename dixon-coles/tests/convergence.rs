@@ -2,6 +2,10 @@
 //! near the optimum the objective's gain drowns in rounding (the case that
 //! used to stall a walk-forward backtest at a gradient of about 1e-5).
 
+mod common;
+
+use common::data_dir;
+
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -11,10 +15,7 @@ use scoreline_dixon_coles::fit::{fit, FitOptions, SolverChoice};
 use scoreline_dixon_coles::weights::TimeDecay;
 
 fn football_data() -> PathBuf {
-    std::env::var_os("SCORELINE_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"))
-        .join("football-data")
+    data_dir().join("football-data")
 }
 
 #[test]

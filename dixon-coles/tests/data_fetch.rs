@@ -3,6 +3,10 @@
 //! end of each test).
 #![cfg(feature = "fetch")]
 
+mod common;
+
+use common::data_dir;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -13,12 +17,6 @@ use std::thread::JoinHandle;
 use scoreline_dixon_coles::data::fetch::FootballDataFetcher;
 use scoreline_dixon_coles::data::football_data::read_football_data_dir;
 use scoreline_dixon_coles::data::DataError;
-
-fn data_dir() -> PathBuf {
-    std::env::var_os("SCORELINE_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"))
-}
 
 /// A minimal static file server; counts requests; stops when dropped.
 struct Server {

@@ -1,7 +1,9 @@
 //! Every real data file under `$SCORELINE_DATA_DIR` reads, with the row
 //! counts and date ranges of `football-data/MANIFEST.csv`.
 
-use std::path::PathBuf;
+mod common;
+
+use common::data_dir;
 
 use chrono::NaiveDate;
 use scoreline_dixon_coles::data::football_data::{
@@ -9,12 +11,6 @@ use scoreline_dixon_coles::data::football_data::{
 };
 use scoreline_dixon_coles::data::international::read_international_file;
 use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
-
-fn data_dir() -> PathBuf {
-    std::env::var_os("SCORELINE_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"))
-}
 
 #[test]
 fn every_football_data_file_matches_the_manifest() {

@@ -3,7 +3,11 @@
 //! backtest's, and its errors. Runs on a temporary folder holding links to
 //! a few real files of `$SCORELINE_DATA_DIR`.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::data_dir;
+
+use std::path::Path;
 
 use scoreline_dixon_coles::backtest::{
     football_data_report, market_probabilities, market_report, season_of_match, walk_forward,
@@ -13,13 +17,6 @@ use scoreline_dixon_coles::data::football_data::{
     available_divisions, read_football_data_file, season_path,
 };
 use scoreline_dixon_coles::data::Match;
-
-fn data_dir() -> PathBuf {
-    std::env::var_os("SCORELINE_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"))
-        .join("football-data")
-}
 
 /// E0 and E1 of 2122–2324 and SP1 of 2223–2324, linked into a temporary
 /// football-data folder.
@@ -38,7 +35,11 @@ fn folder() -> tempfile::TempDir {
     for (season, division) in files {
         let to = season_path(dir.path(), season, division);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::os::unix::fs::symlink(season_path(&data_dir(), season, division), &to).unwrap();
+        std::os::unix::fs::symlink(
+            season_path(&data_dir().join("football-data"), season, division),
+            &to,
+        )
+        .unwrap();
     }
     dir
 }

@@ -1,11 +1,21 @@
-//! Shared helpers for the engine's integration tests: simulated leagues.
+//! Shared helpers for the engine's integration tests: the real data folder
+//! and simulated leagues.
 #![allow(dead_code)]
+
+use std::path::PathBuf;
 
 use chrono::{Days, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use scoreline_dixon_coles::data::Match;
 use scoreline_dixon_coles::params::Parameters;
+
+/// `$SCORELINE_DATA_DIR`, else `../shared/data` beside the repository.
+pub fn data_dir() -> PathBuf {
+    std::env::var_os("SCORELINE_DATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"))
+}
 
 /// Team names `T00`, `T01`, ….
 pub fn team_names(n: usize) -> Vec<String> {
