@@ -15,6 +15,9 @@ export SCORELINE_PEERS_DIR := $(PEERS_OUT)
 ## then the walk-forward backtest against the closing line with value betting, per season,
 ## and the same report for every league and season in the data
 demo:
+	@echo "make demo: building the release examples (the first build takes several minutes on 2 cores) ..."
+	cargo build --release -p scoreline-dixon-coles --features fetch --examples
+	@echo
 	cargo run --release -q -p scoreline-dixon-coles --features fetch --example demo
 	@echo
 	@if [ -f "$$SCORELINE_DATA_DIR/football-data/mmz4281/1920/E0.csv" ]; then \

@@ -120,8 +120,8 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         "Every league and season against the closing line (ξ = {}/day, ridge {}, {} days of history):",
         args.xi, args.ridge, args.window_days
     );
-    println!("                          model          calibrated      blend           market");
-    println!("   league  season matches  RPS    logL    RPS    logL    RPS    logL    RPS    logL    gap     DM p");
+    println!("                          model           calibrated      blend           market");
+    println!("   league  season matches  RPS   logloss   RPS   logloss   RPS   logloss   RPS   logloss   gap     DM p");
     for league in &report.leagues {
         for row in report.seasons.iter().filter(|r| r.league == league.league) {
             print_row(row);
@@ -129,6 +129,18 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         print_row(league);
     }
     print_row(&report.overall);
+    if !report.skipped.is_empty() {
+        let listed: Vec<String> = report
+            .skipped
+            .iter()
+            .map(|s| format!("{} {} ({})", s.league, s.season, s.reason))
+            .collect();
+        println!(
+            "no row for {} league-seasons: {}",
+            listed.len(),
+            listed.join(", ")
+        );
+    }
     println!(
         "{} refits over {} leagues in {:.1} s",
         report.refits,

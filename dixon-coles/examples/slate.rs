@@ -2,13 +2,14 @@
 //!
 //! ```text
 //! cargo run --release -p scoreline-dixon-coles --example slate -- \
-//!     --data ../shared/data --slate slate.csv --budget 1000 --json
+//!     --slate dixon-coles/examples/slate.csv --budget 1000 --json
 //! ```
 //!
 //! The slate file is CSV `home,away[,neutral][,odds_h,odds_d,odds_a]` (a
-//! header row is optional). The model is a saved model file (`--model`) or
-//! is fitted on the last three Premier League and Championship seasons
-//! under `--data` (default `$SCORELINE_DATA_DIR`).
+//! header row is optional); `dixon-coles/examples/slate.csv` is an example.
+//! The model is a saved model file (`--model`) or is fitted on the last
+//! three Premier League and Championship seasons under `--data` (default
+//! `$SCORELINE_DATA_DIR`, else `../shared/data`, as every other tool).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -23,11 +24,11 @@ use serde_json::json;
 #[derive(Parser)]
 struct Args {
     /// A saved model file.
-    #[arg(long, conflicts_with = "data")]
+    #[arg(long)]
     model: Option<PathBuf>,
     /// A data folder holding football-data/mmz4281/<season>/<div>.csv.
-    #[arg(long, env = "SCORELINE_DATA_DIR")]
-    data: Option<PathBuf>,
+    #[arg(long, env = "SCORELINE_DATA_DIR", default_value = "../shared/data")]
+    data: PathBuf,
     /// The slate CSV: home,away[,neutral][,odds_h,odds_d,odds_a].
     #[arg(long)]
     slate: PathBuf,
@@ -43,10 +44,11 @@ fn read_slate(path: &Path) -> Result<Vec<SlateFixture>, Box<dyn std::error::Erro
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_path(path)?;
+        .from_path(path)
+        .map_err(|e| format!("cannot read the slate {}: {e}", path.display()))?;
     let mut fixtures = Vec::new();
     for (line, record) in reader.records().enumerate() {
-        let record = record?;
+        let record = record.map_err(|e| format!("{}: line {}: {e}", path.display(), line + 1))?;
         let cells: Vec<&str> = record.iter().map(str::trim).collect();
         if cells.len() < 2 || (line == 0 && cells[0].eq_ignore_ascii_case("home")) {
             continue;
@@ -67,7 +69,14 @@ fn read_slate(path: &Path) -> Result<Vec<SlateFixture>, Box<dyn std::error::Erro
         };
         let odds = match odds_cells {
             [] => None,
-            [h, d, a] => Some([h.parse()?, d.parse()?, a.parse()?]),
+            [h, d, a] => {
+                let parse = |cell: &str| {
+                    cell.parse::<f64>().map_err(|e| {
+                        format!("{}: line {}: odds {cell:?}: {e}", path.display(), line + 1)
+                    })
+                };
+                Some([parse(h)?, parse(d)?, parse(a)?])
+            }
             other => {
                 return Err(format!(
                     "{}: line {}: expected 3 odds, got {}",
@@ -90,13 +99,9 @@ fn read_slate(path: &Path) -> Result<Vec<SlateFixture>, Box<dyn std::error::Erro
 
 fn model_from(args: &Args) -> Result<FittedModel, Box<dyn std::error::Error>> {
     if let Some(path) = &args.model {
-        return Ok(FittedModel::load(path)?);
+        return FittedModel::load(path).map_err(|e| format!("{}: {e}", path.display()).into());
     }
-    let root = args
-        .data
-        .clone()
-        .ok_or("give --model PATH or --data DIR (or set SCORELINE_DATA_DIR)")?
-        .join("football-data");
+    let root = args.data.join("football-data");
     let seasons = available_seasons(&root, "E0");
     let last: Vec<&str> = seasons
         .iter()
@@ -106,7 +111,11 @@ fn model_from(args: &Args) -> Result<FittedModel, Box<dyn std::error::Error>> {
         .map(String::as_str)
         .collect();
     if last.is_empty() {
-        return Err(format!("no football-data files under {}", root.display()).into());
+        return Err(format!(
+            "no football-data files under {} (give --data DIR, set SCORELINE_DATA_DIR, or --model FILE)",
+            root.display()
+        )
+        .into());
     }
     let file = read_football_data_dir(&root, &["E0", "E1"], &last)?;
     let data = Dataset::from_matches(&file.matches, &ValidationOptions::default())?;
@@ -131,20 +140,43 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         );
         return Ok(());
     }
-    println!(
-        "{:<18} {:<18} {:>6} {:>6} {:>6}  pick        entropy",
-        "home", "away", "1", "X", "2"
+    let picks: Vec<String> = covering
+        .outcomes
+        .iter()
+        .map(|covered| {
+            covered
+                .iter()
+                .map(|&o| names[o])
+                .collect::<Vec<_>>()
+                .join("+")
+        })
+        .collect();
+    // Columns as wide as their widest entry, so long names and triples stay aligned.
+    let width = |header: &str, cells: &mut dyn Iterator<Item = usize>| {
+        cells.fold(header.chars().count(), usize::max)
+    };
+    let home_w = width(
+        "home",
+        &mut evaluations.iter().map(|e| e.fixture.home.chars().count()),
     );
-    for (e, covered) in evaluations.iter().zip(&covering.outcomes) {
-        let pick: Vec<&str> = covered.iter().map(|&o| names[o]).collect();
+    let away_w = width(
+        "away",
+        &mut evaluations.iter().map(|e| e.fixture.away.chars().count()),
+    );
+    let pick_w = width("pick", &mut picks.iter().map(|p| p.chars().count()));
+    println!(
+        "{:<home_w$} {:<away_w$} {:>6} {:>6} {:>6}  {:<pick_w$}  entropy",
+        "home", "away", "1", "X", "2", "pick"
+    );
+    for (e, pick) in evaluations.iter().zip(&picks) {
         println!(
-            "{:<18} {:<18} {:>6.3} {:>6.3} {:>6.3}  {:<11} {:.3}",
+            "{:<home_w$} {:<away_w$} {:>6.3} {:>6.3} {:>6.3}  {:<pick_w$}  {:.3}",
             e.fixture.home,
             e.fixture.away,
             e.probabilities[0],
             e.probabilities[1],
             e.probabilities[2],
-            pick.join("+"),
+            pick,
             e.entropy
         );
     }

@@ -29,6 +29,19 @@ pub enum PredictError {
         /// The cap.
         cap: usize,
     },
+    /// A grid that leaves more probability outside than its tolerance
+    /// ([`crate::grid::GridSize`]).
+    #[error("a grid of {max_goals} goals a side leaves {mass_outside:.3e} of the probability outside it (tolerance {tolerance:e}); {}", match .needed { Some(m) => format!("use max_goals ≥ {m}, the adaptive default (no max_goals), or ask for truncation explicitly"), None => "the expected goals are too large for any grid up to the cap; ask for truncation explicitly".to_owned() })]
+    MassOutsideGrid {
+        /// The goals a side of the grid.
+        max_goals: usize,
+        /// `1 − Σ grid` before renormalising.
+        mass_outside: f64,
+        /// The largest mass outside accepted.
+        tolerance: f64,
+        /// The smallest adaptive grid, when one up to the cap suffices.
+        needed: Option<usize>,
+    },
     /// Expected goals or ρ that are not finite (or not positive).
     #[error("invalid {field} = {value}: {reason}")]
     InvalidParameter {

@@ -242,7 +242,7 @@ impl ScoreGrid {
     ///
     /// ```
     /// use scoreline_dixon_coles::grid::ScoreGrid;
-    /// let grid = ScoreGrid::new(1.4, 1.2, 0.0, 10).unwrap();
+    /// let grid = ScoreGrid::new(1.4, 1.2, 0.0, scoreline_dixon_coles::grid::GridSize::Adaptive).unwrap();
     /// let over = grid.over(2.5).unwrap();
     /// let under = grid.under(2.5).unwrap();
     /// assert!((over.win + under.win - 1.0).abs() < 1e-12);

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::{DataFingerprint, TeamIndex};
 use crate::error::PredictError;
 use crate::fit::{FitOptions, FitSummary};
-use crate::grid::{ScoreGrid, DEFAULT_MAX_GOALS};
+use crate::grid::{GridSize, ScoreGrid};
 use crate::markets::OutcomeProbabilities;
 use crate::params::Parameters;
 use crate::uncertainty::StandardErrors;
@@ -153,19 +153,22 @@ impl FittedModel {
         away: &str,
         neutral: bool,
     ) -> Result<ScoreGrid, PredictError> {
-        self.predict_with_max_goals(home, away, neutral, DEFAULT_MAX_GOALS)
+        self.predict_with_size(home, away, neutral, GridSize::Adaptive)
     }
 
-    /// The score grid with `max_goals` goals a side (at most 50).
-    pub fn predict_with_max_goals(
+    /// The score grid of a given size: [`GridSize::Adaptive`] (what
+    /// [`FittedModel::predict`] uses), a number of goals a side (at most 50;
+    /// an error if it leaves more than [`crate::grid::EXPLICIT_TOLERANCE`]
+    /// outside) or [`GridSize::Truncated`].
+    pub fn predict_with_size(
         &self,
         home: &str,
         away: &str,
         neutral: bool,
-        max_goals: usize,
+        size: impl Into<GridSize>,
     ) -> Result<ScoreGrid, PredictError> {
         let (h, a) = self.pair(home, away)?;
-        self.predict_ids(h, a, neutral, max_goals)
+        self.predict_ids(h, a, neutral, size)
     }
 
     /// The score grid for team ids (from [`FittedModel::team_id`]).
@@ -174,14 +177,14 @@ impl FittedModel {
         home: u32,
         away: u32,
         neutral: bool,
-        max_goals: usize,
+        size: impl Into<GridSize>,
     ) -> Result<ScoreGrid, PredictError> {
         let (lam, nu) = self.rates_ids(home, away, neutral)?;
-        ScoreGrid::new(lam, nu, self.parameters.rho, max_goals)
+        ScoreGrid::new(lam, nu, self.parameters.rho, size)
     }
 
-    /// Home/draw/away probabilities for many fixtures at once (grids of
-    /// 0..=10 goals), in the order given.
+    /// Home/draw/away probabilities for many fixtures at once (adaptive
+    /// grids), in the order given.
     pub fn predict_outcomes(
         &self,
         fixtures: &[(&str, &str, bool)],
@@ -190,7 +193,7 @@ impl FittedModel {
             .iter()
             .map(|&(h, a, neutral)| {
                 let (h, a) = self.pair(h, a)?;
-                self.outcome_probabilities_ids(h, a, neutral, DEFAULT_MAX_GOALS)
+                self.outcome_probabilities_ids(h, a, neutral, GridSize::Adaptive)
             })
             .collect()
     }
@@ -202,10 +205,10 @@ impl FittedModel {
         home: u32,
         away: u32,
         neutral: bool,
-        max_goals: usize,
+        size: impl Into<GridSize>,
     ) -> Result<OutcomeProbabilities, PredictError> {
         let (lam, nu) = self.rates_ids(home, away, neutral)?;
-        crate::grid::outcome_probabilities(lam, nu, self.parameters.rho, max_goals)
+        crate::grid::outcome_probabilities(lam, nu, self.parameters.rho, size)
     }
 
     /// Expected goals for two distinct, known team ids.

@@ -248,13 +248,13 @@ fn prediction_errors_are_typed() {
         Err(PredictError::SameTeam { .. })
     ));
     assert!(matches!(
-        m.predict_with_max_goals("T01", "T02", false, 51),
+        m.predict_with_size("T01", "T02", false, 51),
         Err(PredictError::MaxGoalsTooLarge {
             max_goals: 51,
             cap: 50
         })
     ));
-    let g = m.predict_with_max_goals("T01", "T02", false, 50).unwrap();
+    let g = m.predict_with_size("T01", "T02", false, 50).unwrap();
     assert!(g.mass_outside() < 1e-15);
     assert!(matches!(g.over(2.3), Err(PredictError::InvalidLine { .. })));
     assert!(matches!(

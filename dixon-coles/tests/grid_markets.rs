@@ -2,7 +2,7 @@
 //! against the closed-form Poisson / Dixon–Coles probabilities.
 
 use proptest::prelude::*;
-use scoreline_dixon_coles::grid::ScoreGrid;
+use scoreline_dixon_coles::grid::{GridSize, ScoreGrid};
 use scoreline_dixon_coles::markets::Settlement;
 
 /// Brute-force settlement of a bet whose margin is `f(x, y)` (a line is
@@ -62,7 +62,7 @@ proptest! {
 
     #[test]
     fn markets_equal_brute_force(lam in 0.2f64..4.0, nu in 0.2f64..4.0, rho in -0.15f64..0.15, m in 4usize..14, line in line_strategy()) {
-        let g = ScoreGrid::new(lam, nu, rho, m).unwrap();
+        let g = ScoreGrid::new(lam, nu, rho, GridSize::Truncated(m)).unwrap();
         let sum: f64 = g.probabilities().iter().sum();
         prop_assert!((sum - 1.0).abs() < 1e-12);
         prop_assert!(g.probabilities().iter().all(|p| *p >= 0.0));
@@ -122,7 +122,7 @@ fn grid_matches_the_closed_form_dixon_coles_probabilities() {
 
 #[test]
 fn small_grid_reports_the_mass_it_leaves_out() {
-    let g = ScoreGrid::new(3.0, 2.5, 0.0, 3).unwrap();
+    let g = ScoreGrid::new(3.0, 2.5, 0.0, GridSize::Truncated(3)).unwrap();
     let p3 = |r: f64| {
         (0..=3)
             .map(|k| (-r).exp() * r.powi(k) / (1..=k).map(f64::from).product::<f64>())
@@ -142,21 +142,27 @@ fn invalid_grid_inputs_are_errors() {
 #[test]
 fn a_grid_without_mass_is_an_error_not_a_nan() {
     // max_goals = 0 keeps only 0-0, whose τ = 1 − λνρ is negative here.
-    assert!(ScoreGrid::new(3.3, 2.2, 0.16, 0).is_err());
-    assert!(scoreline_dixon_coles::grid::outcome_probabilities(3.3, 2.2, 0.16, 0).is_err());
+    assert!(ScoreGrid::new(3.3, 2.2, 0.16, GridSize::Truncated(0)).is_err());
+    assert!(scoreline_dixon_coles::grid::outcome_probabilities(
+        3.3,
+        2.2,
+        0.16,
+        GridSize::Truncated(0)
+    )
+    .is_err());
 }
 
 #[test]
 fn extreme_rho_never_gives_negative_probabilities() {
     // τ(0,0) = 1 − λνρ < 0 here; the cell is clamped to 0, never negative.
-    let g = ScoreGrid::new(5.0, 4.0, 0.2, 10).unwrap();
+    let g = ScoreGrid::new(5.0, 4.0, 0.2, GridSize::Truncated(10)).unwrap();
     assert_eq!(g.probability(0, 0), 0.0);
     assert!(g.probabilities().iter().all(|p| *p >= 0.0));
 }
 
 #[test]
 fn settlement_fair_odds_make_the_bet_break_even() {
-    let g = ScoreGrid::new(1.3, 1.1, -0.05, 10).unwrap();
+    let g = ScoreGrid::new(1.3, 1.1, -0.05, GridSize::Adaptive).unwrap();
     for line in [-1.25, -0.75, -0.5, 0.0, 0.25, 1.0] {
         let s = g.asian_handicap_home(line).unwrap();
         assert!(s.expected_profit(s.fair_odds()).abs() < 1e-12);
@@ -166,8 +172,8 @@ fn settlement_fair_odds_make_the_bet_break_even() {
 proptest! {
     #[test]
     fn direct_outcome_probabilities_equal_the_grid(lam in 0.05f64..6.0, nu in 0.05f64..6.0, rho in -0.3f64..0.3, m in 0usize..20) {
-        let fast = scoreline_dixon_coles::grid::outcome_probabilities(lam, nu, rho, m);
-        let grid = ScoreGrid::new(lam, nu, rho, m).map(|g| g.outcome_probabilities());
+        let fast = scoreline_dixon_coles::grid::outcome_probabilities(lam, nu, rho, GridSize::Truncated(m));
+        let grid = ScoreGrid::new(lam, nu, rho, GridSize::Truncated(m)).map(|g| g.outcome_probabilities());
         // Both refuse a grid without probability mass, or both answer.
         prop_assert_eq!(fast.is_ok(), grid.is_ok());
         let (Ok(fast), Ok(grid)) = (fast, grid) else { return Ok(()) };
@@ -180,13 +186,12 @@ proptest! {
 
 #[test]
 fn most_likely_scores_equal_a_full_sort_for_every_count() {
-    use scoreline_dixon_coles::grid::ScoreGrid;
     for (lam, nu, rho, m) in [
         (1.4, 1.1, -0.08, 10),
         (0.3, 0.3, 0.0, 4),
         (2.9, 0.6, 0.05, 7),
     ] {
-        let g = ScoreGrid::new(lam, nu, rho, m).unwrap();
+        let g = ScoreGrid::new(lam, nu, rho, GridSize::Truncated(m)).unwrap();
         let size = g.size();
         let mut reference: Vec<(f64, usize, usize)> = g
             .probabilities()

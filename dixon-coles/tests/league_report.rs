@@ -83,6 +83,20 @@ fn every_league_and_season_is_reported_as_its_own_backtest_would_be() {
     let total: usize = report.seasons.iter().map(|r| r.matches).sum();
     assert_eq!(report.overall.matches, total);
     assert_eq!(total, 380 + 380 + 552 + 552 + 380);
+    // The seasons without a row are listed with the reason.
+    let skipped: Vec<(&str, &str, &str)> = report
+        .skipped
+        .iter()
+        .map(|s| (s.league.as_str(), s.season.as_str(), s.reason.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            ("E0", "2122", "first season: history only"),
+            ("E1", "2122", "first season: history only"),
+            ("SP1", "2223", "first season: history only")
+        ]
+    );
 
     // E0 is backtested on E0 + E1 (its history division), exactly as a
     // direct walk-forward with the same options.
@@ -134,6 +148,7 @@ fn seasons_and_leagues_can_be_chosen_and_unknown_ones_are_errors() {
         .map(|r| (r.league.as_str(), r.season.as_str()))
         .collect();
     assert_eq!(keys, [("E0", "2324"), ("SP1", "2324")]);
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
     // E0 2324 has an earlier reported season to fit the calibrator and blend on.
     assert!(report.seasons[0].blend.is_some() && report.seasons[0].calibrated.is_some());
 

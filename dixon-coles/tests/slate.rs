@@ -10,8 +10,8 @@ use scoreline_dixon_coles::fit::{fit, FitOptions};
 use scoreline_dixon_coles::model::FittedModel;
 use scoreline_dixon_coles::params::Parameters;
 use scoreline_dixon_coles::slate::{
-    evaluate, explain, optimise, optimise_at_least, optimise_covering, poisson_binomial, ticket,
-    SlateError, SlateFixture,
+    at_least, evaluate, explain, optimise, optimise_at_least, optimise_covering, poisson_binomial,
+    ticket, SlateError, SlateFixture,
 };
 
 fn random_slate(rng: &mut ChaCha8Rng, n: usize) -> Vec<[f64; 3]> {
@@ -159,6 +159,20 @@ fn explanations_add_up_to_the_prediction() {
         let total: f64 = e.steps.iter().map(|s| s.change.home).sum();
         assert!((e.baseline.home + total - e.prediction.home).abs() < 1e-12);
         assert_eq!(e.steps.len(), 5);
+        // Each label says which rate the term enters, and a defence enters
+        // the opponent's rate with a minus sign.
+        let terms: Vec<&str> = e.steps.iter().map(|s| s.term.as_str()).collect();
+        assert_eq!(
+            terms[1..],
+            [
+                format!("attack of {h} (home rate)"),
+                format!("−defence of {a} (home rate)"),
+                format!("attack of {a} (away rate)"),
+                format!("−defence of {h} (away rate)"),
+            ]
+        );
+        let d = m.parameters().defence[m.team_id(a).unwrap() as usize];
+        assert_eq!(e.steps[2].value, -d);
         if neutral {
             assert_eq!(e.steps[0].change.home, 0.0);
         }
@@ -261,4 +275,26 @@ fn bad_slates_are_typed_errors() {
         optimise_at_least(&[[0.5, 0.3, 0.2]], 3, 2),
         Err(SlateError::InvalidPicks(_))
     ));
+}
+
+#[test]
+fn at_least_is_a_probability_even_when_rounding_overshoots() {
+    // Summing the exact distribution from the top overshot 1 by an ulp for
+    // slates like this one (P(at least 0) = 1.0000000000000002).
+    let mut rng = ChaCha8Rng::seed_from_u64(15);
+    let mut overshoots = 0;
+    for n in 1..40 {
+        let p: Vec<f64> = (0..n).map(|_| rng.random_range(0.05..0.95)).collect();
+        let distribution = poisson_binomial(&p);
+        let raw: f64 = distribution.iter().rev().sum();
+        overshoots += usize::from(raw > 1.0);
+        let tail = at_least(&distribution);
+        assert_eq!(tail[0], 1.0, "n = {n}");
+        assert!(
+            tail.iter().all(|&q| (0.0..=1.0).contains(&q)),
+            "n = {n}: {tail:?}"
+        );
+        assert!(tail.windows(2).all(|w| w[0] >= w[1]), "n = {n}");
+    }
+    assert!(overshoots > 0, "the seed no longer exercises an overshoot");
 }

@@ -70,7 +70,7 @@ fn chronological(league: &str, season: &str) -> (String, u32, String) {
                     odds=None, target=None, leagues=None, seasons=None, refit="matchday",
                     refit_days=None, window_days=None, xi=0.0018, ridge=1e-3, rho=true,
                     home_advantage=true, max_iterations=1000, tolerance=1e-7, warm_start=true,
-                    chain_length=16, min_training_matches=100, max_goals=10, threads=None,
+                    chain_length=16, min_training_matches=100, max_goals=None, truncate=false, threads=None,
                     progress=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn backtest_walk_forward(
@@ -103,7 +103,8 @@ pub fn backtest_walk_forward(
     warm_start: bool,
     chain_length: usize,
     min_training_matches: usize,
-    max_goals: usize,
+    max_goals: Option<usize>,
+    truncate: bool,
     threads: Option<usize>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<PyBacktest> {
@@ -154,7 +155,7 @@ pub fn backtest_walk_forward(
         warm_start,
         chain_length,
         min_training_matches,
-        max_goals,
+        grid_size: scoreline_dixon_coles::grid::GridSize::from_request(max_goals, truncate),
     };
     validate_rows(&matches)?;
 

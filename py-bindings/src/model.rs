@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
 use scoreline_dixon_coles::fit::{fit, FitOptions};
-use scoreline_dixon_coles::grid::DEFAULT_MAX_GOALS;
+use scoreline_dixon_coles::grid::GridSize;
 use scoreline_dixon_coles::model::FittedModel;
 use scoreline_dixon_coles::params::ParamMode;
 use scoreline_dixon_coles::weights::TimeDecay;
@@ -143,24 +143,31 @@ impl PyFittedModel {
     }
 
     /// The score grid for one fixture.
-    #[pyo3(signature = (home, away, neutral=false, max_goals=DEFAULT_MAX_GOALS))]
+    #[pyo3(signature = (home, away, neutral=false, max_goals=None, truncate=false))]
     fn predict(
         &self,
         home: &str,
         away: &str,
         neutral: bool,
-        max_goals: usize,
+        max_goals: Option<usize>,
+        truncate: bool,
     ) -> PyResult<PyScoreGrid> {
         let grid = self
             .inner
-            .predict_with_max_goals(home, away, neutral, max_goals)
+            .predict_with_size(
+                home,
+                away,
+                neutral,
+                GridSize::from_request(max_goals, truncate),
+            )
             .map_err(predict_error)?;
         Ok(PyScoreGrid { inner: grid })
     }
 
     /// Home/draw/away probabilities for many fixtures as an (n, 3) array,
     /// from factorised team names (`teams[home[i]]` v `teams[away[i]]`).
-    #[pyo3(signature = (teams, home, away, neutral=None, max_goals=DEFAULT_MAX_GOALS))]
+    #[pyo3(signature = (teams, home, away, neutral=None, max_goals=None, truncate=false))]
+    #[allow(clippy::too_many_arguments)]
     fn predict_proba<'py>(
         &self,
         py: Python<'py>,
@@ -168,8 +175,10 @@ impl PyFittedModel {
         home: PyReadonlyArray1<'py, i64>,
         away: PyReadonlyArray1<'py, i64>,
         neutral: Option<PyReadonlyArray1<'py, bool>>,
-        max_goals: usize,
+        max_goals: Option<usize>,
+        truncate: bool,
     ) -> PyResult<Bound<'py, PyArray2<f64>>> {
+        let size = GridSize::from_request(max_goals, truncate);
         let teams = names(teams, "teams")?;
         let (home, away) = (
             decode(&teams, home.as_slice()?, "home")?,
@@ -193,7 +202,7 @@ impl PyFittedModel {
                     (_, None) => return Err((i, model.team_id(&teams[away[i]]).unwrap_err())),
                 };
                 let o = model
-                    .outcome_probabilities_ids(h, a, neutral.is_some_and(|v| v[i]), max_goals)
+                    .outcome_probabilities_ids(h, a, neutral.is_some_and(|v| v[i]), size)
                     .map_err(|e| (i, e))?;
                 flat.extend([o.home, o.draw, o.away]);
             }
@@ -204,15 +213,17 @@ impl PyFittedModel {
     }
 
     /// The usual markets for many fixtures, as a dict of equal-length arrays.
-    #[pyo3(signature = (home, away, neutral=None, max_goals=DEFAULT_MAX_GOALS))]
+    #[pyo3(signature = (home, away, neutral=None, max_goals=None, truncate=false))]
     fn predict_markets<'py>(
         &self,
         py: Python<'py>,
         home: &Bound<'py, PyAny>,
         away: &Bound<'py, PyAny>,
         neutral: Option<Vec<bool>>,
-        max_goals: usize,
+        max_goals: Option<usize>,
+        truncate: bool,
     ) -> PyResult<Bound<'py, PyDict>> {
+        let size = GridSize::from_request(max_goals, truncate);
         let (home, away) = (names(home, "home")?, names(away, "away")?);
         const COLUMNS: [&str; 16] = [
             "p_home",
@@ -239,14 +250,14 @@ impl PyFittedModel {
             let mut scores = Vec::with_capacity(pairs.len());
             for &(i, neutral) in &pairs {
                 let g = model
-                    .predict_with_max_goals(&home[i], &away[i], neutral, max_goals)
+                    .predict_with_size(&home[i], &away[i], neutral, size)
                     .map_err(|e| (i, e))?;
                 // The same 1X2 as predict_proba (the grid-free kernel), to the last bit.
                 let o = scoreline_dixon_coles::grid::outcome_probabilities(
                     g.home_rate(),
                     g.away_rate(),
                     g.rho(),
-                    max_goals,
+                    GridSize::Truncated(g.max_goals()),
                 )
                 .map_err(|e| (i, e))?;
                 let dc = g.double_chance();

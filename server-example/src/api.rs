@@ -58,9 +58,16 @@ pub struct PredictRequest {
     /// True at a neutral venue (no home advantage); default false.
     #[serde(default)]
     pub neutral: bool,
-    /// Goals per side in the score grid (default 10, at most 50).
+    /// Goals per side in the score grid, at most 50. Default: the smallest
+    /// grid that leaves less than 1e-12 of the probability outside it. An
+    /// explicit grid that leaves more than 1e-9 outside is a 422
+    /// (`mass_outside_grid`) unless `truncate` is true.
     #[schema(minimum = 0, maximum = 50)]
     pub max_goals: Option<u32>,
+    /// With an explicit `max_goals`: renormalise the grid whatever the mass
+    /// outside it (reported as `mass_outside_grid`); default false.
+    #[serde(default)]
+    pub truncate: bool,
     /// Markets to price.
     pub markets: Option<MarketsRequest>,
 }
@@ -153,7 +160,7 @@ pub struct Prediction {
     pub away: String,
     /// True at a neutral venue.
     pub neutral: bool,
-    /// Goals per side in the grid.
+    /// Goals per side in the grid (chosen adaptively unless asked for).
     pub max_goals: u32,
     /// Expected goals.
     pub expected_goals: ExpectedGoals,

@@ -65,6 +65,9 @@ impl ApiError {
             PredictError::MaxGoalsTooLarge { .. } => {
                 ("max_goals_too_large", "max_goals".to_owned(), Vec::new())
             }
+            PredictError::MassOutsideGrid { .. } => {
+                ("mass_outside_grid", "max_goals".to_owned(), Vec::new())
+            }
             PredictError::InvalidLine { .. } => ("invalid_line", field.to_owned(), Vec::new()),
             _ => ("invalid_prediction", field.to_owned(), Vec::new()),
         };

@@ -1,6 +1,7 @@
 //! Scoring predicted fixtures against their results, and the drift check.
 
 use axum::http::StatusCode;
+use scoreline_dixon_coles::grid::GridSize;
 use scoreline_dixon_coles::model::FittedModel;
 use scoreline_metrics::{accuracy, brier, log_loss, rps, rps_per_forecast};
 
@@ -105,7 +106,7 @@ pub fn evaluate_matches(
         let home = team(model, &m.home, &prefix, "home")?;
         let away = team(model, &m.away, &prefix, "away")?;
         let p = model
-            .outcome_probabilities_ids(home, away, m.neutral, 10)
+            .outcome_probabilities_ids(home, away, m.neutral, GridSize::Adaptive)
             .map_err(|e| ApiError::from_predict(e, &prefix, "away"))?;
         let total = p.home + p.draw + p.away;
         probs.extend([p.home / total, p.draw / total, p.away / total]);

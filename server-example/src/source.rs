@@ -7,6 +7,7 @@ use std::time::Instant;
 use scoreline_dixon_coles::data::football_data::{available_seasons, read_football_data_dir};
 use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
 use scoreline_dixon_coles::fit::{fit, FitOptions};
+use scoreline_dixon_coles::grid::GridSize;
 use scoreline_dixon_coles::model::FittedModel;
 use scoreline_dixon_coles::weights::TimeDecay;
 
@@ -122,7 +123,7 @@ fn check(model: &FittedModel) -> Result<(), String> {
         ));
     }
     let p = model
-        .outcome_probabilities_ids(0, 1, false, 10)
+        .outcome_probabilities_ids(0, 1, false, GridSize::Adaptive)
         .map_err(|e| format!("the model cannot predict: {e}"))?;
     let total = p.home + p.draw + p.away;
     if !total.is_finite() || (total - 1.0).abs() >= 1e-6 {

@@ -226,7 +226,8 @@ async fn predict_prices_every_market() {
     let scores = p["correct_scores"].as_array().unwrap();
     assert_eq!(scores.len(), 3);
     let grid = p["grid"].as_array().unwrap();
-    assert_eq!(grid.len(), 11);
+    // The adaptive grid: max_goals + 1 rows, as many as it needed.
+    assert_eq!(grid.len() as u64, p["max_goals"].as_u64().unwrap() + 1);
     let total: f64 = grid
         .iter()
         .flat_map(|r| r.as_array().unwrap())
@@ -244,7 +245,7 @@ async fn predict_prices_every_market() {
     let (status, p) = post(
         &server,
         "/v1/predict",
-        json!({"home": "Fulham", "away": "Wolves", "neutral": true, "max_goals": 6}),
+        json!({"home": "Fulham", "away": "Wolves", "neutral": true, "max_goals": 6, "truncate": true}),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
@@ -263,13 +264,43 @@ async fn predict_prices_every_market() {
     let (_, home_venue) = post(
         &server,
         "/v1/predict",
-        json!({"home": "Fulham", "away": "Wolves", "max_goals": 6}),
+        json!({"home": "Fulham", "away": "Wolves", "max_goals": 6, "truncate": true}),
     )
     .await;
     assert!(
         home_venue["expected_goals"]["home"].as_f64().unwrap()
             > p["expected_goals"]["home"].as_f64().unwrap()
     );
+}
+
+#[tokio::test]
+async fn predictions_are_exact_by_default() {
+    let (server, _dir) = server().await;
+    let (status, p) = post(
+        &server,
+        "/v1/predict",
+        json!({"home": "Fulham", "away": "Wolves"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    // The adaptive grid leaves less than 1e-12 outside (the old default of
+    // 10 goals a side left about 1e-7 and renormalised silently).
+    assert!(p["mass_outside_grid"].as_f64().unwrap() < 1e-12, "{p}");
+    assert!(p["max_goals"].as_u64().unwrap() > 10, "{p}");
+    let (status, wide) = post(
+        &server,
+        "/v1/predict",
+        json!({"home": "Fulham", "away": "Wolves", "max_goals": 50}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    for outcome in ["home", "draw", "away"] {
+        let (a, b) = (
+            p["outcomes"][outcome].as_f64().unwrap(),
+            wide["outcomes"][outcome].as_f64().unwrap(),
+        );
+        assert!((a - b).abs() < 1e-12, "{outcome}: {a} v {b}");
+    }
 }
 
 #[tokio::test]
@@ -298,6 +329,19 @@ async fn predict_errors_are_json_4xx_naming_the_field() {
             json!({"home": "Arsenal", "away": "Chelsea", "max_goals": 51}),
             StatusCode::UNPROCESSABLE_ENTITY,
             "max_goals_too_large",
+            Some("max_goals"),
+        ),
+        (
+            // A grid of 0-0 only used to answer P(draw) = 1.
+            json!({"home": "Arsenal", "away": "Chelsea", "max_goals": 0}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "mass_outside_grid",
+            Some("max_goals"),
+        ),
+        (
+            json!({"home": "Arsenal", "away": "Chelsea", "max_goals": 6}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "mass_outside_grid",
             Some("max_goals"),
         ),
         (

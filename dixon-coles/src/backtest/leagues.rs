@@ -69,6 +69,21 @@ pub struct LeagueReport {
     pub refits: usize,
     /// Wall time of loading, backtests and report, in seconds.
     pub elapsed_s: f64,
+    /// League-seasons in the data (and the selection) that have no row, and why.
+    pub skipped: Vec<SkippedSeason>,
+}
+
+/// A league-season the report has no row for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkippedSeason {
+    /// The division code.
+    pub league: String,
+    /// The season code (`"2324"`).
+    pub season: String,
+    /// Why: `"first season: history only"`, `"no played matches"` or
+    /// `"no market prices"`; for a selected season without a file,
+    /// `"no file"`.
+    pub reason: String,
 }
 
 /// The divisions of the same country as `league` among `divisions`: the
@@ -125,11 +140,29 @@ pub fn football_data_report(
         elapsed_s: 0.0,
     };
     let mut league_rows = Vec::new();
+    let mut skipped = Vec::new();
     for league in &leagues {
         let seasons = available_seasons(dir, league);
         let Some(first) = seasons.first().cloned() else {
             continue;
         };
+        let selected =
+            |season: &String| options.seasons.is_empty() || options.seasons.contains(season);
+        let skip = |season: &str, reason: &str| SkippedSeason {
+            league: league.clone(),
+            season: season.to_owned(),
+            reason: reason.to_owned(),
+        };
+        skipped.extend(
+            options
+                .seasons
+                .iter()
+                .filter(|s| !seasons.contains(s))
+                .map(|s| skip(s, "no file")),
+        );
+        if selected(&first) {
+            skipped.push(skip(&first, "first season: history only"));
+        }
         let mut matches = Vec::new();
         for division in std::iter::once(league).chain(&history_divisions(league, &divisions)) {
             for season in available_seasons(dir, division) {
@@ -144,10 +177,18 @@ pub fn football_data_report(
             m.division.as_deref() == Some(league.as_str()) && season_of_match(m) != first
         };
         let backtest = walk_forward(&matches, is_target, &options.backtest, None)?;
-        let priced = backtest.predictions.iter().any(|p| {
-            (options.seasons.is_empty() || options.seasons.contains(&p.season))
-                && market_probabilities(&matches[p.index]).is_some()
-        });
+        for season in seasons.iter().skip(1).filter(|s| selected(s)) {
+            let mut predicted = backtest.predictions.iter().filter(|p| &p.season == season);
+            if predicted.clone().next().is_none() {
+                skipped.push(skip(season, "no played matches"));
+            } else if !predicted.any(|p| market_probabilities(&matches[p.index]).is_some()) {
+                skipped.push(skip(season, "no market prices"));
+            }
+        }
+        let priced = backtest
+            .predictions
+            .iter()
+            .any(|p| selected(&p.season) && market_probabilities(&matches[p.index]).is_some());
         if !priced {
             continue;
         }
@@ -182,5 +223,6 @@ pub fn football_data_report(
         overall: report.overall,
         refits: merged.folds.len(),
         elapsed_s: started.elapsed().as_secs_f64(),
+        skipped,
     })
 }

@@ -87,6 +87,11 @@ impl CostFunction for BlendLoss<'_> {
 
 /// The model weight `w ∈ [0, 1]` minimising the mean log loss of the
 /// blend on these (earlier) matches, by argmin's Brent minimiser.
+///
+/// Brent stops a tolerance short of an end of the interval (w ≈ 1.5e-5 when
+/// the best weight is 0), so the ends are compared with its answer and an
+/// end that is at least as good is returned exactly: a model the market
+/// makes redundant gets weight 0, not a solver floor.
 pub fn fit_blend_weight(
     model: &[f64],
     market: &[f64],
@@ -104,18 +109,35 @@ pub fn fit_blend_weight(
             ),
         });
     }
-    let problem = BlendLoss {
+    let problem = || BlendLoss {
         model,
         market,
         outcomes,
         pooling,
     };
-    let result = Executor::new(problem, BrentOpt::new(0.0, 1.0))
+    let loss = |w: f64| {
+        problem()
+            .cost(&w)
+            .map_err(|e| BacktestError::InvalidOption {
+                option: "blend weight",
+                reason: e.to_string(),
+            })
+    };
+    let (at_zero, at_one) = (loss(0.0)?, loss(1.0)?);
+    let result = Executor::new(problem(), BrentOpt::new(0.0, 1.0))
         .configure(|s| s.max_iters(100))
         .run()
         .map_err(|e| BacktestError::InvalidOption {
             option: "blend weight",
             reason: e.to_string(),
         })?;
-    Ok(result.state.best_param.unwrap_or(0.5).clamp(0.0, 1.0))
+    let inner = result.state.best_param.unwrap_or(0.5).clamp(0.0, 1.0);
+    let inner_loss = loss(inner)?;
+    Ok(if at_zero <= inner_loss && at_zero <= at_one {
+        0.0
+    } else if at_one <= inner_loss {
+        1.0
+    } else {
+        inner
+    })
 }

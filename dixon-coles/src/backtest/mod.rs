@@ -34,7 +34,8 @@ pub use bets::{
     bet_candidates, report_json_row, simulate_backtest, BacktestBetting, OddsSource, SeasonBetting,
 };
 pub use leagues::{
-    football_data_report, history_divisions, LeagueReport, LeagueReportOptions, DEFAULT_WINDOW_DAYS,
+    football_data_report, history_divisions, LeagueReport, LeagueReportOptions, SkippedSeason,
+    DEFAULT_WINDOW_DAYS,
 };
 pub use market::{blend, fit_blend_weight, market_probabilities, Pooling};
 pub use report::{market_report, MarketComparison, MarketReport};
@@ -44,7 +45,7 @@ pub use tune::{tune_xi, XiPoint, XiTuning};
 
 use crate::data::{DataError, Dataset, Match, ValidationOptions};
 use crate::fit::{fit, fit_from, FitError, FitOptions};
-use crate::grid::ScoreGrid;
+use crate::grid::{GridSize, ScoreGrid};
 use crate::model::FittedModel;
 use crate::PredictError;
 
@@ -67,8 +68,8 @@ pub struct BacktestOptions {
     pub chain_length: usize,
     /// Folds with fewer training matches are skipped (default 100).
     pub min_training_matches: usize,
-    /// Goals per side of the prediction grids (default 10).
-    pub max_goals: usize,
+    /// The size of the prediction grids (default adaptive: exact to 1e-12).
+    pub grid_size: GridSize,
 }
 
 impl Default for BacktestOptions {
@@ -84,7 +85,7 @@ impl Default for BacktestOptions {
             warm_start: true,
             chain_length: 16,
             min_training_matches: 100,
-            max_goals: 10,
+            grid_size: GridSize::Adaptive,
         }
     }
 }
@@ -456,7 +457,7 @@ impl Context<'_> {
         let gamma = if m.neutral { 0.0 } else { p.home_advantage };
         let home_rate = (p.intercept + gamma + home_attack - away_defence).exp();
         let away_rate = (p.intercept + away_attack - home_defence).exp();
-        let grid = ScoreGrid::new(home_rate, away_rate, p.rho, self.options.max_goals).map_err(
+        let grid = ScoreGrid::new(home_rate, away_rate, p.rho, self.options.grid_size).map_err(
             |source| BacktestError::Predict {
                 date: m.date,
                 home: m.home_team.clone(),

@@ -3,14 +3,16 @@
 use serde::{Deserialize, Serialize};
 
 use super::SlateError;
-use crate::grid::{outcome_probabilities, DEFAULT_MAX_GOALS};
+use crate::grid::{outcome_probabilities, GridSize};
 use crate::markets::OutcomeProbabilities;
 use crate::model::FittedModel;
 
 /// One term of `log λ_home` or `log λ_away` and the 1X2 after adding it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExplanationStep {
-    /// What the term is (e.g. "home attack (Arsenal)").
+    /// What the term is and which log-rate it enters, e.g. "attack of
+    /// Arsenal (home rate)" or "−defence of Chelsea (home rate)": a defence
+    /// rating enters the opponent's rate with a minus sign.
     pub term: String,
     /// Its value on the log scale.
     pub value: f64,
@@ -55,18 +57,26 @@ pub fn explain(
         .outcome_probabilities();
     let p = model.parameters();
     let probs = |eta_h: f64, eta_a: f64| {
-        outcome_probabilities(eta_h.exp(), eta_a.exp(), p.rho, DEFAULT_MAX_GOALS).map_err(fail)
+        outcome_probabilities(eta_h.exp(), eta_a.exp(), p.rho, GridSize::Adaptive).map_err(fail)
     };
     let terms: [(String, f64, bool); 5] = [
         (
-            "home advantage".into(),
+            "home advantage γ (home rate)".into(),
             if neutral { 0.0 } else { p.home_advantage },
             true,
         ),
-        (format!("home attack ({home})"), p.attack[h], true),
-        (format!("away defence ({away})"), -p.defence[a], true),
-        (format!("away attack ({away})"), p.attack[a], false),
-        (format!("home defence ({home})"), -p.defence[h], false),
+        (format!("attack of {home} (home rate)"), p.attack[h], true),
+        (
+            format!("−defence of {away} (home rate)"),
+            -p.defence[a],
+            true,
+        ),
+        (format!("attack of {away} (away rate)"), p.attack[a], false),
+        (
+            format!("−defence of {home} (away rate)"),
+            -p.defence[h],
+            false,
+        ),
     ];
     let (mut eta_h, mut eta_a) = (p.intercept, p.intercept);
     let baseline = probs(eta_h, eta_a)?;

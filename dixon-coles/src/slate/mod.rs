@@ -74,7 +74,7 @@ pub fn evaluate(
             let h = model.team_id(&f.home).map_err(fail)?;
             let a = model.team_id(&f.away).map_err(fail)?;
             let o = model
-                .outcome_probabilities_ids(h, a, f.neutral, crate::grid::DEFAULT_MAX_GOALS)
+                .outcome_probabilities_ids(h, a, f.neutral, crate::grid::GridSize::Adaptive)
                 .map_err(fail)?;
             let probabilities = [o.home, o.draw, o.away];
             let most_likely = crate::slate::argmax(&probabilities);

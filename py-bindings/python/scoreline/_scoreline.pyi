@@ -81,17 +81,25 @@ class FittedModel:
         tolerance: float = 1e-7,
         max_goals_cap: int = 50,
     ) -> FittedModel: ...
-    def predict(self, home: str, away: str, neutral: bool = False, max_goals: int = 10) -> ScoreGrid: ...
+    def predict(
+        self, home: str, away: str, neutral: bool = False, max_goals: int | None = None, truncate: bool = False
+    ) -> ScoreGrid: ...
     def predict_proba(
         self,
         teams: list[Any],
         home: npt.NDArray[np.int64],
         away: npt.NDArray[np.int64],
         neutral: npt.NDArray[np.bool_] | None = None,
-        max_goals: int = 10,
+        max_goals: int | None = None,
+        truncate: bool = False,
     ) -> npt.NDArray[np.float64]: ...
     def predict_markets(
-        self, home: list[Any], away: list[Any], neutral: list[bool] | None = None, max_goals: int = 10
+        self,
+        home: list[Any],
+        away: list[Any],
+        neutral: list[bool] | None = None,
+        max_goals: int | None = None,
+        truncate: bool = False,
     ) -> dict[str, Any]: ...
     @property
     def teams(self) -> list[str]: ...
@@ -212,7 +220,8 @@ def backtest_walk_forward(
     warm_start: bool = True,
     chain_length: int = 16,
     min_training_matches: int = 100,
-    max_goals: int = 10,
+    max_goals: int | None = None,
+    truncate: bool = False,
     threads: int | None = None,
     progress: Callable[[int, int], Any] | None = None,
 ) -> Backtest: ...

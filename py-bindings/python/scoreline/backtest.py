@@ -153,7 +153,8 @@ def walk_forward(
     warm_start: bool = True,
     chain_length: int = 16,
     min_training_matches: int = 100,
-    max_goals: int = 10,
+    max_goals: int | None = None,
+    truncate: bool = False,
     threads: int | None = None,
     progress: bool | ProgressCallback = True,
     home: Any = "HomeTeam",
@@ -188,7 +189,7 @@ def walk_forward(
         with the data's index), one value per row; default every row.
     leagues, seasons : predict only these divisions (``Div``) and season
         codes (``"2324"``); combined with ``target``.
-    xi, ridge, rho, home_advantage, max_goals : the model, as in
+    xi, ridge, rho, home_advantage, max_goals, truncate : the model, as in
         :class:`scoreline.DixonColes`, except that ``ridge`` defaults to 1e-3:
         over hundreds of refits some fold sees a side that has not scored
         yet, whose unpenalised attack diverges.
@@ -267,6 +268,7 @@ def walk_forward(
             chain_length=chain_length,
             min_training_matches=min_training_matches,
             max_goals=max_goals,
+            truncate=truncate,
             threads=None if threads is None else int(threads),
             progress=callback,
             **extra,

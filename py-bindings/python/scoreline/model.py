@@ -30,7 +30,12 @@ class DixonColes:
     home_advantage : estimate γ (``False`` fixes it at 0).
     ridge : penalty ``ridge·Σ(attack² + defence²)`` (use it for small data or
         teams that never scored).
-    max_goals : goals a side in score grids (at most 50).
+    max_goals : goals a side in score grids (at most 50). ``None`` (the
+        default) sizes each grid so that less than 1e-12 of the probability
+        lies outside it; an explicit number that leaves more than 1e-9 outside
+        raises ``PredictError`` unless ``truncate=True``.
+    truncate : with an explicit ``max_goals``, renormalise the grid whatever
+        the mass outside it (reported by ``ScoreGrid.mass_outside``).
 
     Example
     -------
@@ -50,15 +55,17 @@ class DixonColes:
         rho: bool = True,
         home_advantage: bool = True,
         ridge: float = 0.0,
-        max_goals: int = 10,
+        max_goals: int | None = None,
         max_iterations: int = 1000,
         tolerance: float = 1e-7,
+        truncate: bool = False,
     ) -> None:
         self.xi = xi
         self.rho = rho
         self.home_advantage = home_advantage
         self.ridge = ridge
         self.max_goals = max_goals
+        self.truncate = truncate
         self.max_iterations = max_iterations
         self.tolerance = tolerance
         self._model: FittedModel | None = None
@@ -122,7 +129,7 @@ class DixonColes:
 
     def predict(self, home: str, away: str, neutral: bool = False) -> ScoreGrid:
         """The score grid (and every market on it) for one fixture."""
-        return self.fitted_model.predict(home, away, neutral, self.max_goals)
+        return self.fitted_model.predict(home, away, neutral, self.max_goals, self.truncate)
 
     def predict_proba(self, home_teams: Any, away_teams: Any, neutral: Any = None) -> Any:
         """Home/draw/away probabilities, an (n, 3) array — or a DataFrame with
@@ -131,7 +138,9 @@ class DixonColes:
         if len(home_codes) != len(away_codes):
             raise DataError(f"away_teams has {len(away_codes)} rows, expected {len(home_codes)}")
         neutral_arr = None if neutral is None else col.booleans(neutral, "neutral", len(home_codes))
-        probs = self.fitted_model.predict_proba(teams, home_codes, away_codes, neutral_arr, self.max_goals)
+        probs = self.fitted_model.predict_proba(
+            teams, home_codes, away_codes, neutral_arr, self.max_goals, self.truncate
+        )
         if col.is_pandas(home_teams):
             import pandas as pd
 
@@ -151,7 +160,9 @@ class DixonColes:
         neutral_list = None
         if neutral is not None:
             neutral_list = col.booleans(col.column(fixtures, neutral, "neutral"), "neutral", len(home_names)).tolist()
-        columns = self.fitted_model.predict_markets(home_names, away_names, neutral_list, self.max_goals)
+        columns = self.fitted_model.predict_markets(
+            home_names, away_names, neutral_list, self.max_goals, self.truncate
+        )
         index = fixtures.index if col.is_pandas(fixtures) else None
         frame = pd.DataFrame({"home_team": home_names, "away_team": away_names, **columns}, index=index)
         return frame
@@ -276,6 +287,7 @@ class DixonColes:
             "home_advantage": self.home_advantage,
             "ridge": self.ridge,
             "max_goals": self.max_goals,
+            "truncate": self.truncate,
             "max_iterations": self.max_iterations,
             "tolerance": self.tolerance,
         }

@@ -3,6 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use scoreline_dixon_coles::grid::GridSize;
 use scoreline_dixon_coles::markets::Settlement;
 use scoreline_dixon_coles::model::FittedModel;
 
@@ -16,8 +17,6 @@ use crate::extract::ApiJson;
 use crate::state::AppState;
 use crate::MAX_BATCH;
 
-/// The default goals per side of the grid.
-const DEFAULT_MAX_GOALS: u32 = 10;
 /// The most correct scores one fixture may list.
 const MAX_CORRECT_SCORES: u32 = 20;
 
@@ -60,10 +59,11 @@ pub fn predict_one(
 ) -> Result<Prediction, ApiError> {
     let home = team(model, &request.home, prefix, "home")?;
     let away = team(model, &request.away, prefix, "away")?;
-    let max_goals = request.max_goals.unwrap_or(DEFAULT_MAX_GOALS);
+    let size = GridSize::from_request(request.max_goals.map(|m| m as usize), request.truncate);
     let grid = model
-        .predict_ids(home, away, request.neutral, max_goals as usize)
+        .predict_ids(home, away, request.neutral, size)
         .map_err(|e| ApiError::from_predict(e, prefix, "max_goals"))?;
+    let max_goals = grid.max_goals() as u32;
     let markets = request.markets.as_ref();
     let over_under_lines = markets
         .and_then(|m| m.over_under.as_deref())
