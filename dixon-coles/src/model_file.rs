@@ -8,6 +8,7 @@
 //! half-written model. Floats are written in shortest round-trip form, so
 //! loading gives bit-identical predictions.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -15,12 +16,16 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::ModelFileError;
+use crate::fit::MAX_ABS_RATING;
 use crate::model::FittedModel;
+use crate::params::ParamMode;
 
 /// The `format` field of every model file.
 pub const FORMAT_NAME: &str = "scoreline-dixon-coles";
 /// The newest format version this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
+/// The oldest format version this build reads.
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
 
 #[derive(Serialize, Deserialize)]
 struct Envelope {
@@ -73,8 +78,14 @@ impl FittedModel {
                 supported: FORMAT_VERSION,
             });
         }
-        let envelope: Envelope =
-            serde_json::from_value(value).map_err(|e| ModelFileError::Malformed(e.to_string()))?;
+        if version < u64::from(OLDEST_FORMAT_VERSION) {
+            return Err(invalid(
+                "format_version",
+                format!("{version} is not a model file format version (the oldest is {OLDEST_FORMAT_VERSION})"),
+            ));
+        }
+        let envelope: Envelope = serde_path_to_error::deserialize(value)
+            .map_err(|e| ModelFileError::Malformed(format!("{}: {}", e.path(), e.inner())))?;
         let actual = checksum(&envelope.model)?;
         if actual != envelope.checksum {
             return Err(ModelFileError::ChecksumMismatch {
@@ -82,7 +93,7 @@ impl FittedModel {
                 actual,
             });
         }
-        check_consistent(&envelope.model)?;
+        validate(&envelope.model)?;
         Ok(envelope.model)
     }
 
@@ -116,31 +127,241 @@ impl FittedModel {
     }
 }
 
-fn check_consistent(model: &FittedModel) -> Result<(), ModelFileError> {
-    let n = model.teams().len();
-    let p = model.parameters();
-    if p.attack.len() != n || p.defence.len() != n {
-        return Err(ModelFileError::Inconsistent(format!(
-            "{n} teams but {} attack and {} defence values",
-            p.attack.len(),
-            p.defence.len()
-        )));
+/// The field path of a model file for error messages.
+fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ModelFileError {
+    ModelFileError::InvalidField {
+        field: field.into(),
+        reason: reason.into(),
     }
+}
+
+/// Checks every field of a loaded model against the range a fit can
+/// produce, so that a damaged or hand-edited file (with a recomputed
+/// checksum) is rejected with the field it got wrong rather than served:
+///
+/// - at least two teams, every name non-empty and unique;
+/// - one attack and one defence per team, each within ±[`MAX_ABS_RATING`],
+///   as are the intercept and the home advantage;
+/// - ρ within [`crate::params::Parameters::rho_bounds`], the interval where
+///   τ is valid for every pair of teams the model can price;
+/// - a fixed ρ or home advantage equal to the parameter;
+/// - options in their domains (ξ ≥ 0, ridge ≥ 0, tolerance > 0, iterations ≥ 1);
+/// - a converged fit with a finite, non-positive log-likelihood, a finite
+///   gradient norm ≥ 0, at least one match and a positive total weight;
+/// - standard errors (when present) finite, ≥ 0, one per team, present
+///   exactly for the estimated scalars (not for a ρ at its bound);
+/// - a fingerprint (when present) with ordered dates, at least as many
+///   matches as the fit used, and a 64-digit hex SHA-256.
+pub fn validate(model: &FittedModel) -> Result<(), ModelFileError> {
+    let names = model.teams().names();
+    let n = names.len();
     if n < 2 {
-        return Err(ModelFileError::Inconsistent(format!(
-            "{n} teams; need at least 2"
-        )));
-    }
-    let scalars = [p.intercept, p.home_advantage, p.rho];
-    if p.attack
-        .iter()
-        .chain(&p.defence)
-        .chain(&scalars)
-        .any(|v| !v.is_finite())
-    {
-        return Err(ModelFileError::Inconsistent(
-            "a parameter is not finite".into(),
+        return Err(invalid(
+            "model.teams",
+            format!("{n} teams; need at least 2"),
         ));
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(n);
+    for (i, name) in names.iter().enumerate() {
+        if name.trim().is_empty() {
+            return Err(invalid(format!("model.teams[{i}]"), "empty team name"));
+        }
+        if let Some(first) = seen.insert(name.as_str(), i) {
+            return Err(invalid(
+                format!("model.teams[{i}]"),
+                format!("duplicate team name {name:?} (also model.teams[{first}])"),
+            ));
+        }
+    }
+    let p = model.parameters();
+    let bounded = |field: String, value: f64| -> Result<(), ModelFileError> {
+        if value.is_finite() && value.abs() <= MAX_ABS_RATING {
+            Ok(())
+        } else {
+            Err(invalid(
+                field,
+                format!("{value} is outside [-{MAX_ABS_RATING}, {MAX_ABS_RATING}]"),
+            ))
+        }
+    };
+    for (what, values) in [("attack", &p.attack), ("defence", &p.defence)] {
+        if values.len() != n {
+            return Err(invalid(
+                format!("model.parameters.{what}"),
+                format!("{} values for {n} teams", values.len()),
+            ));
+        }
+        for (t, &v) in values.iter().enumerate() {
+            bounded(format!("model.parameters.{what}[{t}] ({:?})", names[t]), v)?;
+        }
+    }
+    bounded("model.parameters.intercept".into(), p.intercept)?;
+    bounded("model.parameters.home_advantage".into(), p.home_advantage)?;
+    let (lower, upper) = p.rho_bounds();
+    if !(p.rho.is_finite() && lower <= p.rho && p.rho <= upper) {
+        return Err(invalid(
+            "model.parameters.rho",
+            format!(
+                "{} is outside [{lower}, {upper}], where τ is valid for every pair of teams",
+                p.rho
+            ),
+        ));
+    }
+    let options = model.options();
+    for (what, mode, value) in [
+        ("rho", options.rho, p.rho),
+        ("home_advantage", options.home_advantage, p.home_advantage),
+    ] {
+        if let ParamMode::Fixed(fixed) = mode {
+            if fixed != value {
+                return Err(invalid(
+                    format!("model.options.{what}"),
+                    format!("fixed at {fixed} but the parameter is {value}"),
+                ));
+            }
+        }
+    }
+    let xi = options.time_decay.xi_per_day;
+    if !(xi.is_finite() && xi >= 0.0) {
+        return Err(invalid(
+            "model.options.time_decay.xi_per_day",
+            format!("{xi} must be finite and at least 0"),
+        ));
+    }
+    if !(options.ridge.is_finite() && options.ridge >= 0.0) {
+        return Err(invalid(
+            "model.options.ridge",
+            format!("{} must be finite and at least 0", options.ridge),
+        ));
+    }
+    let tol = options.gradient_tolerance;
+    if !(tol.is_finite() && tol > 0.0) {
+        return Err(invalid(
+            "model.options.gradient_tolerance",
+            format!("{tol} must be finite and positive"),
+        ));
+    }
+    if options.max_iterations == 0 {
+        return Err(invalid(
+            "model.options.max_iterations",
+            "must be at least 1",
+        ));
+    }
+    let s = model.summary();
+    if !s.converged {
+        return Err(invalid(
+            "model.summary.converged",
+            "the fit did not converge",
+        ));
+    }
+    if !(s.log_likelihood.is_finite() && s.log_likelihood <= 0.0) {
+        return Err(invalid(
+            "model.summary.log_likelihood",
+            format!(
+                "{} must be finite and at most 0 (each observed score has probability at most 1)",
+                s.log_likelihood
+            ),
+        ));
+    }
+    if !s.objective.is_finite() {
+        return Err(invalid(
+            "model.summary.objective",
+            format!("{} must be finite", s.objective),
+        ));
+    }
+    if !(s.gradient_norm.is_finite() && s.gradient_norm >= 0.0) {
+        return Err(invalid(
+            "model.summary.gradient_norm",
+            format!("{} must be finite and at least 0", s.gradient_norm),
+        ));
+    }
+    if s.matches_used == 0 {
+        return Err(invalid("model.summary.matches_used", "must be at least 1"));
+    }
+    if !(s.total_weight.is_finite() && s.total_weight > 0.0) {
+        return Err(invalid(
+            "model.summary.total_weight",
+            format!("{} must be finite and positive", s.total_weight),
+        ));
+    }
+    if !(s.fit_seconds.is_finite() && s.fit_seconds >= 0.0) {
+        return Err(invalid(
+            "model.summary.fit_seconds",
+            format!("{} must be finite and at least 0", s.fit_seconds),
+        ));
+    }
+    if let Some(se) = model.standard_errors() {
+        let valid = |field: String, value: f64| -> Result<(), ModelFileError> {
+            if value.is_finite() && value >= 0.0 {
+                Ok(())
+            } else {
+                Err(invalid(
+                    field,
+                    format!("standard error {value} must be finite and at least 0"),
+                ))
+            }
+        };
+        for (what, values) in [("attack", &se.attack), ("defence", &se.defence)] {
+            if values.len() != n {
+                return Err(invalid(
+                    format!("model.standard_errors.{what}"),
+                    format!("{} values for {n} teams", values.len()),
+                ));
+            }
+            for (t, &v) in values.iter().enumerate() {
+                valid(
+                    format!("model.standard_errors.{what}[{t}] ({:?})", names[t]),
+                    v,
+                )?;
+            }
+        }
+        valid("model.standard_errors.intercept".into(), se.intercept)?;
+        for (what, value, free) in [
+            (
+                "home_advantage",
+                se.home_advantage,
+                options.home_advantage.is_free(),
+            ),
+            ("rho", se.rho, options.rho.is_free() && !s.rho_at_bound),
+        ] {
+            match value {
+                Some(v) if free => valid(format!("model.standard_errors.{what}"), v)?,
+                None if !free => {}
+                _ => {
+                    return Err(invalid(
+                        format!("model.standard_errors.{what}"),
+                        if free {
+                            "missing for an estimated parameter"
+                        } else {
+                            "present for a fixed parameter"
+                        },
+                    ))
+                }
+            }
+        }
+    }
+    if let Some(f) = model.fingerprint() {
+        if f.first_date > f.last_date {
+            return Err(invalid(
+                "model.fingerprint.first_date",
+                format!("{} is after last_date {}", f.first_date, f.last_date),
+            ));
+        }
+        if f.matches < s.matches_used {
+            return Err(invalid(
+                "model.fingerprint.matches",
+                format!(
+                    "{} is fewer than the {} matches used",
+                    f.matches, s.matches_used
+                ),
+            ));
+        }
+        if !(f.sha256.len() == 64 && f.sha256.bytes().all(|b| b.is_ascii_hexdigit())) {
+            return Err(invalid(
+                "model.fingerprint.sha256",
+                "must be 64 hexadecimal digits",
+            ));
+        }
     }
     Ok(())
 }

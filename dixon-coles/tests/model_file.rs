@@ -92,3 +92,132 @@ fn missing_file_and_unwritable_path_are_io_errors() {
         Err(ModelFileError::Io { .. })
     ));
 }
+
+/// Edits the model inside a model file and recomputes the checksum (the
+/// SHA-256 of the model's canonical JSON), as a corrupting tool or a hand
+/// edit that "fixed" the checksum would: only the field checks can catch it.
+fn reseal(text: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    use sha2::{Digest, Sha256};
+    let mut doc: serde_json::Value = serde_json::from_str(text).unwrap();
+    edit(&mut doc["model"]);
+    let model: FittedModel = serde_json::from_value(doc["model"].clone()).unwrap();
+    let canonical = serde_json::to_string(&model).unwrap();
+    let digest = Sha256::digest(canonical.as_bytes());
+    doc["checksum"] = digest
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()
+        .into();
+    serde_json::to_string_pretty(&doc).unwrap()
+}
+
+#[test]
+fn resealing_without_an_edit_still_loads() {
+    let m = model();
+    let text = reseal(&m.to_json().unwrap(), |_| {});
+    assert_eq!(FittedModel::from_json(&text).unwrap(), m);
+}
+
+#[test]
+fn out_of_range_fields_are_rejected_naming_the_field() {
+    let text = model().to_json().unwrap();
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&str, Edit, &str); 14] = [
+        (
+            "rho = 5",
+            |m| m["parameters"]["rho"] = 5.0.into(),
+            "model.parameters.rho",
+        ),
+        (
+            "rho = -5",
+            |m| m["parameters"]["rho"] = (-5.0).into(),
+            "model.parameters.rho",
+        ),
+        (
+            "attack = 700",
+            |m| m["parameters"]["attack"][3] = 700.0.into(),
+            "model.parameters.attack[3] (\"T03\")",
+        ),
+        (
+            "defence = -40",
+            |m| m["parameters"]["defence"][0] = (-40.0).into(),
+            "model.parameters.defence[0]",
+        ),
+        (
+            "intercept = 60",
+            |m| m["parameters"]["intercept"] = 60.0.into(),
+            "model.parameters.intercept",
+        ),
+        (
+            "duplicate team",
+            |m| m["teams"][2] = "T01".into(),
+            "model.teams[2]",
+        ),
+        (
+            "empty team name",
+            |m| m["teams"][0] = "".into(),
+            "model.teams[0]",
+        ),
+        (
+            "negative standard error",
+            |m| m["standard_errors"]["attack"][1] = (-0.1).into(),
+            "model.standard_errors.attack[1]",
+        ),
+        (
+            "negative rho standard error",
+            |m| m["standard_errors"]["rho"] = (-0.1).into(),
+            "model.standard_errors.rho",
+        ),
+        (
+            "positive log-likelihood",
+            |m| m["summary"]["log_likelihood"] = 529.0.into(),
+            "model.summary.log_likelihood",
+        ),
+        (
+            "not converged",
+            |m| m["summary"]["converged"] = false.into(),
+            "model.summary.converged",
+        ),
+        (
+            "negative xi",
+            |m| m["options"]["time_decay"]["xi_per_day"] = (-1.0).into(),
+            "model.options.time_decay.xi_per_day",
+        ),
+        (
+            "fixed rho differs",
+            |m| m["options"]["rho"] = serde_json::json!({"fixed": 0.25}),
+            "model.options.rho",
+        ),
+        (
+            "bad fingerprint",
+            |m| m["fingerprint"]["sha256"] = "xyz".into(),
+            "model.fingerprint.sha256",
+        ),
+    ];
+    for (label, edit, field) in cases {
+        let err = FittedModel::from_json(&reseal(&text, edit))
+            .expect_err(&format!("{label}: the edited file loaded"));
+        assert!(err.to_string().contains(field), "{label}: {err}");
+    }
+}
+
+#[test]
+fn format_version_zero_is_rejected() {
+    let text = model().to_json().unwrap();
+    let zero = text.replacen("\"format_version\": 1", "\"format_version\": 0", 1);
+    let err = FittedModel::from_json(&zero).expect_err("format_version 0 loaded");
+    assert!(err.to_string().contains("format_version"), "{err}");
+}
+
+#[test]
+fn a_wrongly_typed_field_is_named() {
+    let text = model().to_json().unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["model"]["parameters"]["attack"][2] = "strong".into();
+    let err = FittedModel::from_json(&doc.to_string()).unwrap_err();
+    assert!(matches!(err, ModelFileError::Malformed(_)), "{err}");
+    assert!(
+        err.to_string().contains("model.parameters.attack[2]"),
+        "{err}"
+    );
+}
