@@ -97,23 +97,14 @@ impl FittedModel {
         Ok(envelope.model)
     }
 
-    /// Saves the model to `path` atomically (temporary file, then rename).
+    /// Saves the model to `path` atomically: the JSON is written to a
+    /// temporary file `.<name>.scoreline-tmp-XXXXXX` in the same folder,
+    /// flushed to disk, given the usual mode (0666 less the umask, e.g.
+    /// 0644), renamed over `path`, and the folder is flushed too. The
+    /// temporary file is removed on every error; ones left behind by a save
+    /// that was killed are swept by the next save to the same path.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), ModelFileError> {
-        let path = path.as_ref();
-        let io = |source| ModelFileError::Io {
-            path: path.display().to_string(),
-            source,
-        };
-        let text = self.to_json()?;
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-        tmp.write_all(text.as_bytes()).map_err(io)?;
-        tmp.as_file().sync_all().map_err(io)?;
-        tmp.persist(path).map_err(|e| io(e.error))?;
-        Ok(())
+        write_atomically(path.as_ref(), self.to_json()?.as_bytes())
     }
 
     /// Loads a model saved by [`FittedModel::save`].
@@ -364,4 +355,69 @@ pub fn validate(model: &FittedModel) -> Result<(), ModelFileError> {
         }
     }
     Ok(())
+}
+
+/// A temporary file of a save that is older than this was left by a save
+/// that died (a save takes milliseconds), and the next save removes it.
+const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Writes `bytes` to `path` through a temporary file and a rename (see
+/// [`FittedModel::save`]).
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ModelFileError> {
+    let io = |source| ModelFileError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().ok_or_else(|| {
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a file name",
+        ))
+    })?;
+    let prefix = format!(".{}.scoreline-tmp-", name.to_string_lossy());
+    sweep_stale_temporaries(dir, &prefix);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    #[cfg(unix)]
+    {
+        // tempfile creates 0600; the model file gets the mode of any new file.
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    // Dropping `tmp` (on any error below) deletes the temporary file.
+    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    #[cfg(unix)]
+    std::fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io)?;
+    Ok(())
+}
+
+/// Removes files `<prefix>*` in `dir` older than [`STALE_TEMPORARY`]
+/// (best effort: a file that cannot be removed is left alone).
+fn sweep_stale_temporaries(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(prefix) {
+            continue;
+        }
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_TEMPORARY);
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }

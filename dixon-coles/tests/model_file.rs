@@ -221,3 +221,75 @@ fn a_wrongly_typed_field_is_named() {
         "{err}"
     );
 }
+
+/// The process umask, from /proc (Linux), without changing it.
+#[cfg(target_os = "linux")]
+fn umask() -> u32 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("Umask:")).unwrap();
+    u32::from_str_radix(line["Umask:".len()..].trim(), 8).unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn saved_file_has_the_usual_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.json");
+    model().save(&path).unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o666 & !umask(), "mode {mode:o}");
+}
+
+#[test]
+fn a_later_save_sweeps_temporaries_left_by_a_killed_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.json");
+    // What a save killed mid-write leaves behind, an hour ago; another
+    // model's temporary file and a fresh one (a save under way) stay.
+    let stale = dir.path().join(".model.json.scoreline-tmp-Ab12Cd");
+    let fresh = dir.path().join(".model.json.scoreline-tmp-Ef34Gh");
+    let other = dir.path().join(".other.json.scoreline-tmp-Ij56Kl");
+    for file in [&stale, &fresh, &other] {
+        std::fs::write(file, "{\"format\": \"scoreline-dix").unwrap();
+    }
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for file in [&stale, &other] {
+        std::fs::File::options()
+            .write(true)
+            .open(file)
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+    }
+    model().save(&path).unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            ".model.json.scoreline-tmp-Ef34Gh",
+            ".other.json.scoreline-tmp-Ij56Kl",
+            "model.json"
+        ]
+    );
+}
+
+#[test]
+fn a_failed_save_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // The target is a non-empty folder: the final rename fails.
+    let path = dir.path().join("model.json");
+    std::fs::create_dir(&path).unwrap();
+    std::fs::write(path.join("keep"), "x").unwrap();
+    let err = model().save(&path).unwrap_err();
+    assert!(matches!(err, ModelFileError::Io { .. }), "{err}");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["model.json"]);
+}

@@ -47,7 +47,10 @@ fn recovers_known_parameters_with_honest_standard_errors() {
         }
     }
     eprintln!("{at_bound} of {reps} fits with ρ at its bound");
-    assert!(at_bound * 20 <= reps, "{at_bound} of {reps} fits with ρ at its bound");
+    assert!(
+        at_bound * 20 <= reps,
+        "{at_bound} of {reps} fits with ρ at its bound"
+    );
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     let sd = |v: &[f64]| {
         let m = mean(v);
