@@ -1,12 +1,20 @@
-//! Versioned model files (JSON).
+//! Versioned model files (JSON): one format for Rust, Python, MLflow and
+//! the server.
 //!
 //! A file is an envelope `{format, format_version, crate_version, checksum,
-//! model}`. The checksum is the SHA-256 of the model's canonical JSON, so an
-//! edited or damaged file is rejected; a file from a newer format version is
-//! rejected with a message to upgrade. Saving writes a temporary file in the
-//! same folder and renames it over the target, so a crash never leaves a
-//! half-written model. Floats are written in shortest round-trip form, so
-//! loading gives bit-identical predictions.
+//! model, metadata?}`. `metadata` (format version 2 on) is an optional JSON
+//! object a writer keeps with the model; the Python package stores its
+//! options there under `python_options`. The checksum is the SHA-256 of the
+//! model's canonical JSON, followed (when there is metadata) by a newline
+//! and the metadata's canonical JSON (keys sorted), so an edited or damaged
+//! file is rejected; a file from a newer format version is rejected with a
+//! message to upgrade. Older files keep loading: format version 1 (no
+//! metadata), and the Python package's former wrapper
+//! `{"scoreline_python": options, "model": <envelope>}`, read as the
+//! envelope with the options as `python_options` metadata. Saving writes a
+//! temporary file in the same folder and renames it over the target, so a
+//! crash never leaves a half-written model. Floats are written in shortest
+//! round-trip form, so loading gives bit-identical predictions.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -22,10 +30,17 @@ use crate::params::ParamMode;
 
 /// The `format` field of every model file.
 pub const FORMAT_NAME: &str = "scoreline-dixon-coles";
-/// The newest format version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest format version this build writes and reads (2 added `metadata`).
+pub const FORMAT_VERSION: u32 = 2;
 /// The oldest format version this build reads.
 pub const OLDEST_FORMAT_VERSION: u32 = 1;
+/// The key of the Python package's former wrapper around a model file.
+const LEGACY_PYTHON_KEY: &str = "scoreline_python";
+/// The metadata key under which the Python package keeps its options.
+pub const PYTHON_OPTIONS_KEY: &str = "python_options";
+
+/// Extra data kept with a model in its file, covered by the checksum.
+pub type Metadata = serde_json::Map<String, serde_json::Value>;
 
 #[derive(Serialize, Deserialize)]
 struct Envelope {
@@ -34,34 +49,75 @@ struct Envelope {
     crate_version: String,
     checksum: String,
     model: FittedModel,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    metadata: Option<Metadata>,
 }
 
-fn checksum(model: &FittedModel) -> Result<String, ModelFileError> {
-    let canonical =
+/// SHA-256 (hex) of the model's canonical JSON, then, with metadata, a
+/// newline and the metadata's canonical JSON.
+fn checksum(model: &FittedModel, metadata: Option<&Metadata>) -> Result<String, ModelFileError> {
+    let mut canonical =
         serde_json::to_string(model).map_err(|e| ModelFileError::Malformed(e.to_string()))?;
+    if let Some(metadata) = metadata {
+        canonical.push('\n');
+        canonical.push_str(
+            &serde_json::to_string(metadata)
+                .map_err(|e| ModelFileError::Malformed(e.to_string()))?,
+        );
+    }
     let digest = Sha256::digest(canonical.as_bytes());
     Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-impl FittedModel {
-    /// The model as a versioned JSON document.
-    pub fn to_json(&self) -> Result<String, ModelFileError> {
-        let envelope = Envelope {
-            format: FORMAT_NAME.to_owned(),
-            format_version: FORMAT_VERSION,
-            crate_version: env!("CARGO_PKG_VERSION").to_owned(),
-            checksum: checksum(self)?,
-            model: self.clone(),
-        };
-        serde_json::to_string_pretty(&envelope)
-            .map_err(|e| ModelFileError::Malformed(e.to_string()))
-    }
+/// A model file as read: the model, the format version it was written in,
+/// and its metadata.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelFile {
+    /// The model (checked by [`validate`]).
+    pub model: FittedModel,
+    /// The file's format version (1 up to [`FORMAT_VERSION`]).
+    pub format_version: u32,
+    /// The metadata, if any (for a former Python wrapper, its options as
+    /// [`PYTHON_OPTIONS_KEY`]).
+    pub metadata: Option<Metadata>,
+}
 
-    /// Reads a model from [`FittedModel::to_json`]'s output, checking the
-    /// format, version, checksum and internal consistency.
+impl ModelFile {
+    /// Reads a model file, checking the format, version, checksum and every
+    /// field (see [`validate`]).
     pub fn from_json(text: &str) -> Result<Self, ModelFileError> {
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| ModelFileError::Malformed(e.to_string()))?;
+        // The Python package's former wrapper around the envelope.
+        if let serde_json::Value::Object(outer) = &value {
+            if !outer.contains_key("format") {
+                if let (Some(options), Some(inner)) =
+                    (outer.get(LEGACY_PYTHON_KEY), outer.get("model"))
+                {
+                    let mut file = Self::from_value(inner.clone())?;
+                    if file.metadata.is_none() {
+                        let mut metadata = Metadata::new();
+                        metadata.insert(PYTHON_OPTIONS_KEY.to_owned(), options.clone());
+                        file.metadata = Some(metadata);
+                    }
+                    return Ok(file);
+                }
+            }
+        }
+        Self::from_value(value)
+    }
+
+    /// Loads a model file from `path` (see [`ModelFile::from_json`]).
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, ModelFileError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| ModelFileError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_json(&text)
+    }
+
+    fn from_value(value: serde_json::Value) -> Result<Self, ModelFileError> {
         let format = value.get("format").and_then(|v| v.as_str()).unwrap_or("");
         if format != FORMAT_NAME {
             return Err(ModelFileError::WrongFormat {
@@ -86,7 +142,13 @@ impl FittedModel {
         }
         let envelope: Envelope = serde_path_to_error::deserialize(value)
             .map_err(|e| ModelFileError::Malformed(format!("{}: {}", e.path(), e.inner())))?;
-        let actual = checksum(&envelope.model)?;
+        if envelope.metadata.is_some() && envelope.format_version < 2 {
+            return Err(invalid(
+                "metadata",
+                "not part of format version 1 (metadata came with version 2)",
+            ));
+        }
+        let actual = checksum(&envelope.model, envelope.metadata.as_ref())?;
         if actual != envelope.checksum {
             return Err(ModelFileError::ChecksumMismatch {
                 expected: envelope.checksum,
@@ -94,7 +156,44 @@ impl FittedModel {
             });
         }
         validate(&envelope.model)?;
-        Ok(envelope.model)
+        Ok(Self {
+            model: envelope.model,
+            format_version: envelope.format_version,
+            metadata: envelope.metadata,
+        })
+    }
+}
+
+impl FittedModel {
+    /// The model as a versioned JSON document (format [`FORMAT_VERSION`]).
+    pub fn to_json(&self) -> Result<String, ModelFileError> {
+        self.to_json_with_metadata(None)
+    }
+
+    /// The model and `metadata` as a versioned JSON document; the checksum
+    /// covers both.
+    pub fn to_json_with_metadata(
+        &self,
+        metadata: Option<&Metadata>,
+    ) -> Result<String, ModelFileError> {
+        let envelope = Envelope {
+            format: FORMAT_NAME.to_owned(),
+            format_version: FORMAT_VERSION,
+            crate_version: env!("CARGO_PKG_VERSION").to_owned(),
+            checksum: checksum(self, metadata)?,
+            model: self.clone(),
+            metadata: metadata.cloned(),
+        };
+        serde_json::to_string_pretty(&envelope)
+            .map_err(|e| ModelFileError::Malformed(e.to_string()))
+    }
+
+    /// Reads a model from a model file's text (any format version this
+    /// build reads, or the Python package's former wrapper), checking the
+    /// format, version, checksum and every field; see [`ModelFile`] for the
+    /// version and metadata.
+    pub fn from_json(text: &str) -> Result<Self, ModelFileError> {
+        ModelFile::from_json(text).map(|file| file.model)
     }
 
     /// Saves the model to `path` atomically: the JSON is written to a
@@ -104,17 +203,24 @@ impl FittedModel {
     /// temporary file is removed on every error; ones left behind by a save
     /// that was killed are swept by the next save to the same path.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<(), ModelFileError> {
-        write_atomically(path.as_ref(), self.to_json()?.as_bytes())
+        self.save_with_metadata(path, None)
     }
 
-    /// Loads a model saved by [`FittedModel::save`].
+    /// [`FittedModel::save`] with metadata kept in the file.
+    pub fn save_with_metadata(
+        &self,
+        path: impl AsRef<Path>,
+        metadata: Option<&Metadata>,
+    ) -> Result<(), ModelFileError> {
+        write_atomically(
+            path.as_ref(),
+            self.to_json_with_metadata(metadata)?.as_bytes(),
+        )
+    }
+
+    /// Loads a model saved by [`FittedModel::save`] (see [`ModelFile::load`]).
     pub fn load(path: impl AsRef<Path>) -> Result<Self, ModelFileError> {
-        let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| ModelFileError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        Self::from_json(&text)
+        ModelFile::load(path).map(|file| file.model)
     }
 }
 

@@ -7,6 +7,7 @@ use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
 use scoreline_dixon_coles::error::ModelFileError;
 use scoreline_dixon_coles::fit::{fit, FitOptions};
 use scoreline_dixon_coles::model::FittedModel;
+use scoreline_dixon_coles::model_file::{Metadata, ModelFile, FORMAT_VERSION, PYTHON_OPTIONS_KEY};
 
 fn model() -> FittedModel {
     let matches = common::simulate_season(&common::true_parameters(8, 2), 3, 4);
@@ -31,7 +32,7 @@ fn round_trip_is_bit_identical() {
     let entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(entries.len(), 1);
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("\"format_version\": 1"));
+    assert!(text.contains("\"format_version\": 2"));
     assert!(text.contains("\"fingerprint\""));
 }
 
@@ -62,12 +63,12 @@ fn edited_file_fails_the_checksum() {
 #[test]
 fn newer_version_and_other_formats_are_rejected() {
     let text = model().to_json().unwrap();
-    let newer = text.replacen("\"format_version\": 1", "\"format_version\": 2", 1);
+    let newer = text.replacen("\"format_version\": 2", "\"format_version\": 3", 1);
     assert!(matches!(
         FittedModel::from_json(&newer),
         Err(ModelFileError::NewerVersion {
-            found: 2,
-            supported: 1
+            found: 3,
+            supported: 2
         })
     ));
     let other = text.replacen("scoreline-dixon-coles", "something-else", 1);
@@ -204,7 +205,7 @@ fn out_of_range_fields_are_rejected_naming_the_field() {
 #[test]
 fn format_version_zero_is_rejected() {
     let text = model().to_json().unwrap();
-    let zero = text.replacen("\"format_version\": 1", "\"format_version\": 0", 1);
+    let zero = text.replacen("\"format_version\": 2", "\"format_version\": 0", 1);
     let err = FittedModel::from_json(&zero).expect_err("format_version 0 loaded");
     assert!(err.to_string().contains("format_version"), "{err}");
 }
@@ -292,4 +293,65 @@ fn a_failed_save_leaves_no_temporary_file() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(names, ["model.json"]);
+}
+
+/// A committed model file of the given name (see fixtures/model-files/README.md).
+fn fixture(name: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/model-files/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn files_of_format_version_1_keep_loading() {
+    let file = ModelFile::from_json(&fixture("rust-v1.json")).unwrap();
+    assert_eq!(file.format_version, 1);
+    assert_eq!(file.metadata, None);
+    assert!(file.model.predict("T00", "T01", false).is_ok());
+    // Saved again, it is a version-2 file of the same model.
+    let again = ModelFile::from_json(&file.model.to_json().unwrap()).unwrap();
+    assert_eq!(again.format_version, FORMAT_VERSION);
+    assert_eq!(again.model, file.model);
+}
+
+#[test]
+fn the_former_python_wrapper_keeps_loading_with_its_options() {
+    let file = ModelFile::from_json(&fixture("python-wrapped-v1.json")).unwrap();
+    let rust = ModelFile::from_json(&fixture("rust-v1.json")).unwrap();
+    assert_eq!(file.model, rust.model);
+    assert_eq!(file.format_version, 1);
+    let options = &file.metadata.unwrap()[PYTHON_OPTIONS_KEY];
+    assert_eq!(options["max_goals"], 12);
+    assert_eq!(options["xi"], 0.0018);
+}
+
+#[test]
+fn metadata_round_trips_and_is_covered_by_the_checksum() {
+    let m = model();
+    let mut metadata = Metadata::new();
+    metadata.insert(
+        PYTHON_OPTIONS_KEY.into(),
+        serde_json::json!({"max_goals": 12, "xi": 0.0018, "rho": true}),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.json");
+    m.save_with_metadata(&path, Some(&metadata)).unwrap();
+    let file = ModelFile::load(&path).unwrap();
+    assert_eq!(file.model, m);
+    assert_eq!(file.metadata.as_ref(), Some(&metadata));
+    assert_eq!(file.format_version, FORMAT_VERSION);
+    // Editing the metadata breaks the checksum.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replacen("\"max_goals\": 12", "\"max_goals\": 40", 1);
+    assert_ne!(edited, text);
+    assert!(matches!(
+        ModelFile::from_json(&edited),
+        Err(ModelFileError::ChecksumMismatch { .. })
+    ));
+    // A version-1 file cannot carry metadata.
+    let v1 = text.replacen("\"format_version\": 2", "\"format_version\": 1", 1);
+    let err = ModelFile::from_json(&v1).unwrap_err();
+    assert!(err.to_string().contains("metadata"), "{err}");
 }
