@@ -98,9 +98,16 @@ pub enum ModelFileError {
         /// The checksum of the content.
         actual: String,
     },
-    /// The content is inconsistent (e.g. parameter and team counts differ, a non-finite value).
-    #[error("inconsistent model file: {0}")]
-    Inconsistent(String),
+    /// A field of the file is out of its range or inconsistent with the
+    /// others (e.g. a duplicated team name, ρ outside the region where τ is
+    /// valid, a negative standard error, format version 0).
+    #[error("invalid model file: {field}: {reason}")]
+    InvalidField {
+        /// The field, as a JSON path (e.g. `model.parameters.attack[3] ("Leeds")`).
+        field: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 /// Any scoreline Dixon–Coles error, so that `?` works across stages.

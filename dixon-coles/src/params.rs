@@ -61,6 +61,65 @@ impl Parameters {
         self.intercept += mean_attack - mean_defence;
     }
 
+    /// The closed interval `[lower, upper]` of ρ for which τ is a valid
+    /// correction (every τ ≥ 0) for every pair of distinct teams, at home or
+    /// at a neutral venue, given the other parameters.
+    ///
+    /// `τ(0,1) = 1 + λρ ≥ 0` and `τ(1,0) = 1 + νρ ≥ 0` need `ρ ≥ −1/R`, with
+    /// `R = exp(μ + max(γ, 0) + max_{h≠a}(attack[h] − defence[a]))` the
+    /// largest expected goals of any side of any pair; `τ(0,0) = 1 − λνρ ≥ 0`
+    /// needs `ρ ≤ 1/P`, with `P = exp(2μ + max(γ, 0) + s₁ + s₂)` the largest
+    /// `λν` (`s₁ ≥ s₂` the two largest `s_t = attack[t] − defence[t]`); and
+    /// `τ(1,1) = 1 − ρ ≥ 0` needs `ρ ≤ 1`. Inside this interval every
+    /// probability of the grid is in `[0, 1]`. With fewer than two teams
+    /// there is no pair and the interval is `(−∞, 1]`.
+    ///
+    /// ```
+    /// use scoreline_dixon_coles::params::Parameters;
+    /// let p = Parameters { attack: vec![0.0, 0.0], defence: vec![0.0, 0.0],
+    ///                      intercept: 0.0, home_advantage: 0.0, rho: 0.0 };
+    /// assert_eq!(p.rho_bounds(), (-1.0, 1.0));
+    /// ```
+    pub fn rho_bounds(&self) -> (f64, f64) {
+        let n = self.attack.len().min(self.defence.len());
+        if n < 2 {
+            return (f64::NEG_INFINITY, 1.0);
+        }
+        // The largest attack[h] − defence[a] with h ≠ a, and the two largest s_t.
+        let (mut best_attack, mut worst_defence) = (0, 0);
+        for t in 1..n {
+            if self.attack[t] > self.attack[best_attack] {
+                best_attack = t;
+            }
+            if self.defence[t] < self.defence[worst_defence] {
+                worst_defence = t;
+            }
+        }
+        let mut largest_gap = f64::NEG_INFINITY;
+        for t in 0..n {
+            if t != best_attack {
+                largest_gap = largest_gap.max(self.attack[best_attack] - self.defence[t]);
+            }
+            if t != worst_defence {
+                largest_gap = largest_gap.max(self.attack[t] - self.defence[worst_defence]);
+            }
+        }
+        let (mut s1, mut s2) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for t in 0..n {
+            let s = self.attack[t] - self.defence[t];
+            if s > s1 {
+                s2 = s1;
+                s1 = s;
+            } else if s > s2 {
+                s2 = s;
+            }
+        }
+        let gamma = self.home_advantage.max(0.0);
+        let largest_rate = (self.intercept + gamma + largest_gap).exp();
+        let largest_product = (2.0 * self.intercept + gamma + s1 + s2).exp();
+        (-1.0 / largest_rate, (1.0 / largest_product).min(1.0))
+    }
+
     /// The expected goals `(λ_home, λ_away)` for team ids `home`, `away`.
     ///
     /// `λ_home = exp(μ + γ·[not neutral] + attack[home] − defence[away])`,

@@ -11,9 +11,27 @@ use scoreline_dixon_coles::params::ParamMode;
 use scoreline_dixon_coles::weights::TimeDecay;
 
 fn data() -> Dataset {
+    data_with_seed(21)
+}
+
+fn data_with_seed(seed: u64) -> Dataset {
     let truth = common::true_parameters(12, 5);
-    let matches = common::simulate_season(&truth, 21, 0);
+    let matches = common::simulate_season(&truth, seed, 0);
     Dataset::from_matches(&matches, &ValidationOptions::default()).unwrap()
+}
+
+/// A season whose estimate of ρ is inside the region where τ is valid (a
+/// single season of 12 teams often puts ρ̂ outside it, and the fit then
+/// moves ρ to the edge; `data()` is such a season).
+fn interior_data() -> Dataset {
+    let d = data_with_seed(3);
+    assert!(
+        !fit(&d, &FitOptions::default())
+            .unwrap()
+            .summary()
+            .rho_at_bound
+    );
+    d
 }
 
 #[test]
@@ -68,16 +86,23 @@ fn ridge_shrinks_ratings_towards_average() {
 
 #[test]
 fn warm_start_reaches_the_same_optimum_faster() {
-    let d = data();
+    let d = interior_data();
     let cold = fit(&d, &FitOptions::default()).unwrap();
     let warm = fit_from(&d, &FitOptions::default(), &cold).unwrap();
     assert!(warm.summary().iterations <= 1);
     assert!((warm.summary().log_likelihood - cold.summary().log_likelihood).abs() < 1e-9);
+    // With ρ at its bound the warm start reaches the same optimum too.
+    let d = data();
+    let cold = fit(&d, &FitOptions::default()).unwrap();
+    assert!(cold.summary().rho_at_bound);
+    let warm = fit_from(&d, &FitOptions::default(), &cold).unwrap();
+    assert!((warm.parameters().rho - cold.parameters().rho).abs() < 1e-7);
+    assert!((warm.summary().log_likelihood - cold.summary().log_likelihood).abs() < 1e-6);
 }
 
 #[test]
 fn newton_and_lbfgs_agree() {
-    let d = data();
+    let d = interior_data();
     let newton = fit(
         &d,
         &FitOptions {
@@ -310,4 +335,153 @@ fn non_convergence_says_why() {
         }
     )
     .is_ok());
+}
+
+/// A double round robin of `teams` where match `i` ends `score(i)`.
+fn round_robin(teams: usize, score: impl Fn(usize) -> (u32, u32)) -> Dataset {
+    let d0 = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let names = common::team_names(teams);
+    let mut matches = Vec::new();
+    for h in 0..teams {
+        for a in 0..teams {
+            if h != a {
+                let (x, y) = score(matches.len());
+                let day = d0 + Days::new(matches.len() as u64);
+                matches.push(Match::new(day, &names[h], &names[a], x, y));
+            }
+        }
+    }
+    Dataset::from_matches(&matches, &ValidationOptions::default()).unwrap()
+}
+
+#[test]
+fn a_league_of_draws_keeps_rho_where_tau_is_valid() {
+    // Every match a draw (0-0, 1-1, 2-2): τ(0,0) = 1 − λνρ and τ(1,1) = 1 − ρ
+    // grow without bound as ρ → −∞, so the likelihood has no maximum.
+    let data = round_robin(6, |i| {
+        let g = (i % 3) as u32;
+        (g, g)
+    });
+    for solver in [SolverChoice::Newton, SolverChoice::Lbfgs] {
+        let options = FitOptions {
+            solver,
+            ..Default::default()
+        };
+        let m = match fit(&data, &options) {
+            Ok(m) => m,
+            // L-BFGS (for thousands of teams) may stall instead: an error, not a model.
+            Err(e @ FitError::NotConverged { .. }) if solver == SolverChoice::Lbfgs => {
+                eprintln!("{e}");
+                continue;
+            }
+            Err(e) => panic!("{solver:?}: {e}"),
+        };
+        assert!(m.summary().rho_at_bound);
+        let p = m.parameters();
+        let (lower, upper) = p.rho_bounds();
+        assert!(
+            lower <= p.rho && p.rho <= upper && p.rho < -0.1,
+            "{solver:?}: rho = {} outside [{lower}, {upper}]",
+            p.rho
+        );
+        assert!(
+            m.summary().log_likelihood < 0.0,
+            "{solver:?}: log-likelihood {}",
+            m.summary().log_likelihood
+        );
+        // The over 2.5 goals price is a sane number (it was 449 million).
+        for h in m.teams().names() {
+            for a in m.teams().names().iter().filter(|a| *a != h) {
+                let over = m.predict(h, a, false).unwrap().over(2.5).unwrap();
+                assert!(over.fair_odds() < 100.0, "{h} v {a}: over 2.5 {over:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_fixed_rho_outside_the_valid_region_is_an_error() {
+    // ρ = −2 keeps every observed τ positive here (no 0-1 or 1-0 scores),
+    // but τ(0,1) = 1 − 2λ is negative for every pair with λ > 0.5.
+    let data = round_robin(6, |i| [(0, 0), (2, 2), (3, 1), (1, 3), (2, 0)][i % 5]);
+    let err = fit(
+        &data,
+        &FitOptions {
+            rho: ParamMode::Fixed(-2.0),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, FitError::RhoOutOfRange { rho, .. } if rho == -2.0),
+        "{err}"
+    );
+}
+
+#[test]
+fn rho_bounds_keep_every_tau_non_negative_for_every_pair() {
+    let m = fit(&data(), &FitOptions::default()).unwrap();
+    let p = m.parameters();
+    let (lower, upper) = p.rho_bounds();
+    let n = p.n_teams();
+    let smallest_tau = |rho: f64| {
+        let mut smallest = f64::INFINITY;
+        for h in 0..n {
+            for a in (0..n).filter(|&a| a != h) {
+                for neutral in [false, true] {
+                    let (lam, nu) = p.expected_goals(h, a, neutral);
+                    for tau in [
+                        1.0 - lam * nu * rho,
+                        1.0 + lam * rho,
+                        1.0 + nu * rho,
+                        1.0 - rho,
+                    ] {
+                        smallest = smallest.min(tau);
+                    }
+                }
+            }
+        }
+        smallest
+    };
+    // At each end some τ is zero (the bound is tight), inside none is negative.
+    assert!(smallest_tau(lower).abs() < 1e-12);
+    assert!(smallest_tau(upper).abs() < 1e-12);
+    assert!(smallest_tau(0.5 * (lower + upper)) > 0.0);
+    assert!(smallest_tau(lower - 1e-6) < 0.0);
+    assert!(smallest_tau(upper + 1e-6) < 0.0);
+    assert!(lower <= p.rho && p.rho <= upper);
+}
+
+#[test]
+fn newton_and_lbfgs_agree_with_rho_at_its_bound() {
+    let d = data();
+    let fits: Vec<_> = [SolverChoice::Newton, SolverChoice::Lbfgs]
+        .into_iter()
+        .map(|solver| {
+            fit(
+                &d,
+                &FitOptions {
+                    solver,
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+        })
+        .collect();
+    for m in &fits {
+        let p = m.parameters();
+        let (lower, upper) = p.rho_bounds();
+        assert!(m.summary().rho_at_bound);
+        assert!(lower <= p.rho && p.rho <= upper);
+        assert!(m.standard_errors().unwrap().rho.is_none());
+    }
+    // Newton's ρ sits at the edge (within the bisection's tolerance), not inside.
+    let (lower, _) = fits[0].parameters().rho_bounds();
+    assert!((fits[0].parameters().rho - lower).abs() < 1e-7);
+    // L-BFGS's sub-fits are less precise here (its bisection may stop short
+    // of the edge when one misses the tolerance), so its fit is valid and
+    // close, never better than Newton's.
+    let ll = |m: &scoreline_dixon_coles::model::FittedModel| m.summary().log_likelihood;
+    assert!(ll(&fits[1]) <= ll(&fits[0]) + 1e-6);
+    assert!(ll(&fits[0]) - ll(&fits[1]) < 0.1);
 }

@@ -66,6 +66,35 @@ pub enum FitError {
         /// The value where the solver stopped.
         value: f64,
     },
+    /// The intercept or the home advantage ran off towards infinity: the
+    /// data cannot pin it down (e.g. no goals at all).
+    #[error("{parameter} = {value:.3e} has no finite estimate (it ran off to an unbounded edge, e.g. a league without goals); use more matches or fix it")]
+    UnboundedParameter {
+        /// `intercept` or `home_advantage`.
+        parameter: &'static str,
+        /// The value where the solver stopped.
+        value: f64,
+    },
+    /// ρ is outside the interval where τ is a valid correction for every
+    /// pair of teams the model can price (see
+    /// [`crate::params::Parameters::rho_bounds`]); e.g. a league where every
+    /// match is a draw drives ρ towards −∞.
+    #[error("rho = {rho:.6e} is outside [{lower:.6}, {upper:.6}], where the low-score correction τ is valid for every pair of teams (the data cannot pin ρ down, e.g. every match a draw): fix ρ (e.g. ParamMode::Fixed(0.0)) or use more matches")]
+    RhoOutOfRange {
+        /// The fitted (or fixed) ρ.
+        rho: f64,
+        /// The smallest valid ρ.
+        lower: f64,
+        /// The largest valid ρ.
+        upper: f64,
+    },
+    /// A positive log-likelihood: probabilities of observed scores are at
+    /// most 1, so this fit is degenerate.
+    #[error("the log-likelihood {log_likelihood:.6} is positive, which no valid model gives (each observed score has probability at most 1): the fit is degenerate")]
+    PositiveLogLikelihood {
+        /// The log-likelihood at the solver's end point.
+        log_likelihood: f64,
+    },
     /// The observed information is not positive definite at the optimum.
     #[error("the observed information matrix is singular at the optimum; standard errors are unavailable")]
     SingularInformation,

@@ -23,7 +23,7 @@ pub use newton::newton;
 use crate::data::Dataset;
 use crate::likelihood::{DixonColesProblem, ModelSpec};
 use crate::model::FittedModel;
-use crate::params::{ParamMode, Parameters};
+use crate::params::{ParamLayout, ParamMode, Parameters};
 use crate::uncertainty::{standard_errors, standard_errors_from_hessian};
 use crate::weights::TimeDecay;
 
@@ -143,6 +143,13 @@ pub struct FitSummary {
     pub fit_seconds: f64,
     /// When the fit finished (UTC, RFC 3339).
     pub fitted_at: String,
+    /// True when the estimate of ρ fell outside the region where τ is valid
+    /// for every pair of teams and ρ was moved to its edge (see
+    /// [`Parameters::rho_bounds`]); the gradient norm is then that of the
+    /// other parameters, and ρ has no standard error. Absent (false) in
+    /// files written before it existed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rho_at_bound: bool,
 }
 
 /// Fits the model to a validated dataset.
@@ -217,68 +224,50 @@ fn fit_inner(
         SolverChoice::Lbfgs => false,
         SolverChoice::Auto => layout.n_teams <= NEWTON_MAX_TEAMS,
     };
-    let (solver_name, report) = if use_newton {
-        (
-            "newton",
-            newton(
-                &problem,
-                theta0,
-                options.gradient_tolerance,
-                options.max_iterations,
-            ),
-        )
-    } else {
-        (
-            "lbfgs",
-            lbfgs(
-                &problem,
-                theta0,
-                options.gradient_tolerance,
-                options.max_iterations,
-            ),
-        )
-    };
-    if report.termination != Termination::Converged {
-        let mut reason = match &report.termination {
-            Termination::MaxIterations => "the iteration cap was reached".to_owned(),
-            Termination::Stalled(why) => why.clone(),
-            Termination::Converged => unreachable!(),
-        };
-        reason.push_str(&diagnose(&problem, &report.theta));
-        return Err(FitError::NotConverged {
-            solver: solver_name,
-            iterations: report.iterations,
-            gradient_norm: report.gradient_norm,
-            tolerance: options.gradient_tolerance,
-            reason,
-        });
-    }
-    let params = layout.unpack(
+    let (solver_name, mut report) = run_solver(&problem, theta0, options, use_newton);
+    let mut params = layout.unpack(
         &report.theta,
         problem.fixed_home_advantage(),
         problem.fixed_rho(),
     );
-    for (parameter, values) in [("attack", &params.attack), ("defence", &params.defence)] {
-        if let Some(t) = values.iter().position(|v| v.abs() > MAX_ABS_RATING) {
-            return Err(FitError::DivergentRating {
-                team: data.teams().name(t as u32).to_owned(),
-                parameter,
-                value: values[t],
-            });
-        }
+    let (lower, upper) = params.rho_bounds();
+    let rho_at_bound = layout.rho.is_some() && !(lower <= params.rho && params.rho <= upper);
+    if !rho_at_bound {
+        // A solver that stopped with ρ outside the valid region gets the
+        // bounded search below; any other failure is an error.
+        converged(&problem, solver_name, &report, options)?;
     }
-    let errors = if options.standard_errors {
+    check_ratings(data, &params)?;
+    let mut iterations = report.iterations;
+    if rho_at_bound {
+        let bounded = bound_rho(data, &weights, spec, options, use_newton, &params)?;
+        iterations += bounded.2;
+        (params, report) = (bounded.0, bounded.1);
+    }
+    check_ratings(data, &params)?;
+    let theta = layout.pack(&params);
+    let log_likelihood = problem.log_likelihood(&theta);
+    check_degenerate(&params, log_likelihood)?;
+    let errors = if !options.standard_errors {
+        None
+    } else if rho_at_bound {
+        // ρ is held at its bound: the errors of the others given ρ.
+        let fixed = ParamLayout::new(layout.n_teams, layout.home_advantage.is_some(), false);
+        let hessian = report
+            .hessian
+            .as_ref()
+            .ok_or(FitError::SingularInformation)?;
+        Some(standard_errors_from_hessian(fixed, hessian)?)
+    } else {
         Some(match &report.hessian {
             Some(h) => standard_errors_from_hessian(layout, h)?,
             None => standard_errors(&problem, &report.theta)?,
         })
-    } else {
-        None
     };
     let summary = FitSummary {
-        log_likelihood: problem.log_likelihood(&report.theta),
+        log_likelihood,
         objective: report.objective,
-        iterations: report.iterations,
+        iterations,
         gradient_norm: report.gradient_norm,
         converged: true,
         solver: solver_name.to_owned(),
@@ -287,6 +276,7 @@ fn fit_inner(
         reference_date,
         fit_seconds: started.elapsed().as_secs_f64(),
         fitted_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        rho_at_bound,
     };
     Ok(FittedModel::new(
         data.teams().clone(),
@@ -296,6 +286,177 @@ fn fit_inner(
         data.fingerprint(),
         errors,
     ))
+}
+
+/// Runs the chosen solver; anything but convergence is [`FitError::NotConverged`].
+fn solve(
+    problem: &DixonColesProblem,
+    theta0: Vec<f64>,
+    options: &FitOptions,
+    use_newton: bool,
+) -> Result<(&'static str, SolverReport), FitError> {
+    let (solver_name, report) = run_solver(problem, theta0, options, use_newton);
+    converged(problem, solver_name, &report, options)?;
+    Ok((solver_name, report))
+}
+
+/// Runs Newton or L-BFGS from `theta0` with the options' tolerance and cap.
+fn run_solver(
+    problem: &DixonColesProblem,
+    theta0: Vec<f64>,
+    options: &FitOptions,
+    use_newton: bool,
+) -> (&'static str, SolverReport) {
+    let (tolerance, cap) = (options.gradient_tolerance, options.max_iterations);
+    if use_newton {
+        ("newton", newton(problem, theta0, tolerance, cap))
+    } else {
+        ("lbfgs", lbfgs(problem, theta0, tolerance, cap))
+    }
+}
+
+/// [`FitError::NotConverged`] (with a hint why) unless the solver converged.
+fn converged(
+    problem: &DixonColesProblem,
+    solver_name: &'static str,
+    report: &SolverReport,
+    options: &FitOptions,
+) -> Result<(), FitError> {
+    if report.termination != Termination::Converged {
+        let mut reason = match &report.termination {
+            Termination::MaxIterations => "the iteration cap was reached".to_owned(),
+            Termination::Stalled(why) => why.clone(),
+            Termination::Converged => unreachable!(),
+        };
+        reason.push_str(&diagnose(problem, &report.theta));
+        return Err(FitError::NotConverged {
+            solver: solver_name,
+            iterations: report.iterations,
+            gradient_norm: report.gradient_norm,
+            tolerance: options.gradient_tolerance,
+            reason,
+        });
+    }
+    Ok(())
+}
+
+/// A rating beyond ±[`MAX_ABS_RATING`] is [`FitError::DivergentRating`].
+fn check_ratings(data: &Dataset, params: &Parameters) -> Result<(), FitError> {
+    for (parameter, values) in [("attack", &params.attack), ("defence", &params.defence)] {
+        if let Some(t) = values.iter().position(|v| v.abs() > MAX_ABS_RATING) {
+            return Err(FitError::DivergentRating {
+                team: data.teams().name(t as u32).to_owned(),
+                parameter,
+                value: values[t],
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Bisection steps of [`bound_rho`] at most (enough to go from |ρ| = 10⁹ to 10⁻⁸).
+const RHO_BISECTION_STEPS: usize = 64;
+
+/// Moves ρ from an estimate `unconstrained.rho` outside
+/// [`Parameters::rho_bounds`] towards 0 until the model is valid for every
+/// pair of teams: the largest step `r = t·ρ̂` (0 ≤ t ≤ 1) whose fit with ρ
+/// held at `r` has `lower(r) ≤ r ≤ upper(r)`, found by bisection on `t` to
+/// |Δr| ≤ 10⁻⁸·max(1, |r|). ρ = 0 is always valid, so the search starts
+/// there; a sub-fit that fails counts as invalid. Every other parameter is
+/// refitted with ρ held at the result. Returns the parameters, the solver
+/// report of that last fit (in the layout without ρ) and the iterations of
+/// every sub-fit.
+///
+/// The likelihood itself is unbounded in some data (a league where every
+/// match is a draw sends ρ to −∞ without this); elsewhere small samples put
+/// ρ̂ just outside the region, and the result is then on its edge.
+fn bound_rho(
+    data: &Dataset,
+    weights: &[f64],
+    spec: ModelSpec,
+    options: &FitOptions,
+    use_newton: bool,
+    unconstrained: &Parameters,
+) -> Result<(Parameters, SolverReport, usize), FitError> {
+    let mut iterations = 0;
+    let mut fit_at =
+        |rho: f64, start: &Parameters| -> Result<(Parameters, SolverReport), FitError> {
+            let problem = DixonColesProblem::new(
+                data,
+                weights,
+                ModelSpec {
+                    rho: ParamMode::Fixed(rho),
+                    ..spec
+                },
+            )?;
+            let layout = problem.layout();
+            let start = Parameters {
+                rho,
+                ..start.clone()
+            };
+            let theta0 = layout.pack(&start);
+            if !problem.objective(&theta0).is_finite() {
+                return Err(FitError::InfeasibleStart);
+            }
+            let (_, mut report) = solve(&problem, theta0, options, use_newton)?;
+            iterations += report.iterations;
+            if report.hessian.is_none() {
+                let mut gradient = vec![0.0; layout.len];
+                let mut hessian = nalgebra::DMatrix::zeros(layout.len, layout.len);
+                problem.objective_gradient_hessian(&report.theta, &mut gradient, &mut hessian);
+                report.hessian = Some(hessian);
+            }
+            let params = layout.unpack(&report.theta, problem.fixed_home_advantage(), rho);
+            check_ratings(data, &params)?;
+            Ok((params, report))
+        };
+    let valid = |p: &Parameters| {
+        let (lower, upper) = p.rho_bounds();
+        lower <= p.rho && p.rho <= upper
+    };
+    let (mut good, mut bad) = (0.0, unconstrained.rho);
+    let mut best = fit_at(good, unconstrained)?;
+    for _ in 0..RHO_BISECTION_STEPS {
+        if (bad - good).abs() <= 1e-8 * good.abs().max(1.0) {
+            break;
+        }
+        let mid = 0.5 * (good + bad);
+        match fit_at(mid, &best.0) {
+            Ok(found) if valid(&found.0) => {
+                good = mid;
+                best = found;
+            }
+            _ => bad = mid,
+        }
+    }
+    Ok((best.0, best.1, iterations))
+}
+
+/// Rejects a converged fit that is still absurd: an intercept or home
+/// advantage beyond ±[`MAX_ABS_RATING`], a ρ outside
+/// [`Parameters::rho_bounds`] (where τ is valid for every pair of teams the
+/// model can price), or a positive log-likelihood.
+fn check_degenerate(params: &Parameters, log_likelihood: f64) -> Result<(), FitError> {
+    for (parameter, value) in [
+        ("intercept", params.intercept),
+        ("home_advantage", params.home_advantage),
+    ] {
+        if value.is_nan() || value.abs() > MAX_ABS_RATING {
+            return Err(FitError::UnboundedParameter { parameter, value });
+        }
+    }
+    let (lower, upper) = params.rho_bounds();
+    if !(lower..=upper).contains(&params.rho) {
+        return Err(FitError::RhoOutOfRange {
+            rho: params.rho,
+            lower,
+            upper,
+        });
+    }
+    if log_likelihood.is_nan() || log_likelihood > 0.0 {
+        return Err(FitError::PositiveLogLikelihood { log_likelihood });
+    }
+    Ok(())
 }
 
 /// A hint about why a fit did not converge: a rating running off to
