@@ -14,6 +14,7 @@ use scoreline_dixon_coles::data::{
     keep_largest_component_reported, DataError, DataWarning, Dataset, DuplicatePolicy,
     ValidationOptions,
 };
+use scoreline_dixon_coles::fit::{fit, FitOptions};
 
 #[test]
 fn every_football_data_file_matches_the_manifest() {
@@ -208,6 +209,14 @@ fn the_whole_international_file_validates_with_the_default_options() {
     )
     .unwrap();
     assert_eq!(dropped.len(), kept.len() - 1);
+    // And it fits with the fit example's defaults (ξ = 0.0018/day, ridge 1e-3).
+    let options = FitOptions {
+        ridge: 1e-3,
+        ..Default::default()
+    };
+    let model = fit(&data, &options).unwrap_or_else(|e| panic!("{e}"));
+    assert!(model.summary().converged);
+    assert_eq!(model.summary().matches_used, kept.len());
 }
 
 /// Writes `<dir>/mmz4281/<season>/<division>.csv`.
