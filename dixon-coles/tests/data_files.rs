@@ -10,7 +10,11 @@ use scoreline_dixon_coles::data::football_data::{
     available_seasons, read_football_data_dir, read_football_data_file, read_match_file,
 };
 use scoreline_dixon_coles::data::international::read_international_file;
-use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
+use scoreline_dixon_coles::data::{
+    keep_largest_component_reported, DataError, DataWarning, Dataset, DuplicatePolicy,
+    ValidationOptions,
+};
+use scoreline_dixon_coles::fit::{fit, FitOptions};
 
 #[test]
 fn every_football_data_file_matches_the_manifest() {
@@ -129,9 +133,13 @@ fn international_results_read_and_validate() {
     assert_eq!(big.away_goals, 0);
     assert!(file.matches.iter().any(|m| m.neutral) && file.matches.iter().any(|m| !m.neutral));
     // The history has one real duplicate (Tahiti v New Caledonia twice on
-    // 1974-02-17), which validation names by line.
+    // 1974-02-17, 2–1 and 1–2), which the error policy names by line.
     let kept = scoreline_dixon_coles::data::keep_largest_component(&file.matches);
-    let err = Dataset::from_matches(&kept, &ValidationOptions::default()).unwrap_err();
+    let strict = ValidationOptions {
+        duplicates: DuplicatePolicy::Error,
+        ..Default::default()
+    };
+    let err = Dataset::from_matches(&kept, &strict).unwrap_err();
     let message = err.to_string();
     assert!(
         message.contains("line 9644")
@@ -148,4 +156,140 @@ fn international_results_read_and_validate() {
     // Also detected by header.
     let sniffed = read_match_file(&data_dir().join("international/results.csv")).unwrap();
     assert_eq!(sniffed.matches.len(), file.matches.len());
+}
+
+#[test]
+fn the_whole_international_file_validates_with_the_default_options() {
+    // What `fit international/results.csv` does: read, keep the largest
+    // group of teams that have met, then validate with the defaults. The
+    // duplicate is kept and reported, not fatal.
+    let path = data_dir().join("international/results.csv");
+    let file = read_match_file(&path).unwrap();
+    let (kept, left_out) = keep_largest_component_reported(&file.matches);
+    match left_out {
+        Some(DataWarning::SmallerGroupsLeftOut {
+            teams_kept,
+            groups,
+            matches_left_out,
+        }) => {
+            assert_eq!(groups, [["Aymara", "Mapuche", "Maule Sur"]]);
+            assert_eq!(teams_kept, 334);
+            assert_eq!(kept.len() + matches_left_out, file.matches.len());
+        }
+        other => panic!("{other:?}"),
+    }
+    let data = Dataset::from_matches(&kept, &ValidationOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(data.len(), kept.len());
+    let duplicates: Vec<_> = data
+        .warnings()
+        .iter()
+        .filter_map(|w| match w {
+            DataWarning::DuplicateMatch {
+                home, away, rows, ..
+            } => Some((
+                home.as_str(),
+                away.as_str(),
+                rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+            )),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        duplicates,
+        [("Tahiti", "New Caledonia", vec![Some(9643), Some(9644)])]
+    );
+    // Dropping the repeat leaves one match fewer.
+    let dropped = Dataset::from_matches(
+        &kept,
+        &ValidationOptions {
+            duplicates: DuplicatePolicy::Drop,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(dropped.len(), kept.len() - 1);
+    // And it fits with the fit example's defaults (ξ = 0.0018/day, ridge 1e-3).
+    let options = FitOptions {
+        ridge: 1e-3,
+        ..Default::default()
+    };
+    let model = fit(&data, &options).unwrap_or_else(|e| panic!("{e}"));
+    assert!(model.summary().converged);
+    assert_eq!(model.summary().matches_used, kept.len());
+}
+
+/// Writes `<dir>/mmz4281/<season>/<division>.csv`.
+fn write_season(dir: &std::path::Path, season: &str, division: &str, bytes: &[u8]) {
+    let folder = dir.join("mmz4281").join(season);
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join(format!("{division}.csv")), bytes).unwrap();
+}
+
+#[test]
+fn one_stray_latin1_byte_does_not_split_a_team_across_seasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,Referee\n";
+    let clean = format!(
+        "{header}SP1,01/09/23,M\u{e1}laga,Betis,1,0,Ann\nSP1,02/09/23,Betis,Sevilla,0,0,Ann\nSP1,03/09/23,Sevilla,M\u{e1}laga,2,1,Ann\n"
+    );
+    write_season(dir.path(), "2324", "SP1", clean.as_bytes());
+    // The same UTF-8 names, and one Latin-1 byte (0xF6, ö) in a referee's name.
+    let mut mixed = clean
+        .replace("01/09/23", "01/09/24")
+        .replace("02/09/23", "02/09/24")
+        .replace("03/09/23", "03/09/24")
+        .into_bytes();
+    let at = mixed.windows(3).position(|w| w == b"Ann").unwrap();
+    mixed.splice(at..at + 3, b"J\xf6rg".iter().copied());
+    assert!(std::str::from_utf8(&mixed).is_err());
+    write_season(dir.path(), "2425", "SP1", &mixed);
+    let file = read_football_data_dir(dir.path(), &["SP1"], &["2324", "2425"]).unwrap();
+    let data = Dataset::from_matches(&file.matches, &ValidationOptions::default()).unwrap();
+    assert_eq!(data.teams().names(), ["Betis", "Málaga", "Sevilla"]);
+}
+
+#[test]
+fn an_unknown_division_or_season_lists_what_there_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = b"Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,01/09/23,A,B,1,0\n";
+    write_season(dir.path(), "2324", "E0", csv);
+    write_season(dir.path(), "2425", "E0", csv);
+    write_season(dir.path(), "2425", "E1", csv);
+    let err = read_football_data_dir(dir.path(), &["EO"], &["2324"]).unwrap_err();
+    match &err {
+        DataError::UnknownDivision {
+            division,
+            available,
+            seasons,
+            ..
+        } => {
+            assert_eq!(division, "EO");
+            assert_eq!(available, &["E0", "E1"]);
+            assert_eq!(seasons, &["2324", "2425"]);
+        }
+        other => panic!("{other}"),
+    }
+    let text = err.to_string();
+    assert!(
+        text.contains("no division \"EO\"")
+            && text.contains("E0, E1")
+            && text.contains("2324, 2425"),
+        "{text}"
+    );
+    let err = read_football_data_dir(dir.path(), &["E0", "E1"], &["2324", "2425"]).unwrap_err();
+    assert!(
+        matches!(&err, DataError::UnknownSeason { division, season, available, .. }
+            if division == "E1" && season == "2324" && available == &["2425"]),
+        "{err}"
+    );
+    // The real folder names its divisions and seasons.
+    let root = data_dir().join("football-data");
+    let text = read_football_data_dir(&root, &["EO"], &["2324"])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.contains("D1, E0, E1, F1, I1, SP1") && text.contains("9394") && text.contains("2526"),
+        "{text}"
+    );
 }

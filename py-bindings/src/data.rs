@@ -12,7 +12,8 @@ use pyo3::types::{PyDict, PyList};
 use scoreline_dixon_coles::backtest::season_of_match;
 use scoreline_dixon_coles::data::football_data::{read_football_data_file, FootballDataFile};
 use scoreline_dixon_coles::data::{
-    Match, OddsTriple, OverUnderOdds, RecordedOdds, RowRef, ValidationOptions,
+    screen_matches, DuplicatePolicy, Match, OddsTriple, OverUnderOdds, RecordedOdds, RowRef,
+    ValidationOptions,
 };
 
 use crate::errors::{data_error, DataError};
@@ -266,15 +267,33 @@ fn season_of_record(date: NaiveDate, origin: Option<&RowRef>) -> String {
     season_of_match(&probe)
 }
 
+/// A data warning as Python sees it: its kind (`duplicate_match`, …) and message.
+type KindAndMessage = (String, String);
+
 /// Reads the given files (in order) into a dict of columns: date (days since
 /// 1970), Div, Season (the file's `mmz4281/<season>/` folder, else the
 /// date's season), HomeTeam, AwayTeam, FTHG, FTAG (NaN for fixtures), and
-/// the odds columns as floats (NaN where missing).
+/// the odds columns as floats (NaN where missing); and the data warnings as
+/// `(kind, message)` pairs (the engine's `DataWarning`: `duplicate_match`,
+/// `similar_team_names`).
+///
+/// `duplicates` is the policy for a played match (date, home, away) that
+/// appears more than once: `"error"` raises `DataError` naming both rows,
+/// `"keep"` keeps every copy, `"drop"` keeps the first; the last two report
+/// what they did in the warnings.
 #[pyfunction]
+#[pyo3(signature = (paths, duplicates="keep"))]
 pub fn read_football_data_columns<'py>(
     py: Python<'py>,
     paths: Vec<PathBuf>,
-) -> PyResult<Bound<'py, PyDict>> {
+    duplicates: &str,
+) -> PyResult<(Bound<'py, PyDict>, Vec<KindAndMessage>)> {
+    let policy: DuplicatePolicy =
+        duplicates
+            .parse()
+            .map_err(|e: scoreline_dixon_coles::data::UnknownDuplicatePolicy| {
+                DataError::new_err(e.to_string())
+            })?;
     let mut all = FootballDataFile::default();
     let files = py.detach(|| {
         paths
@@ -286,6 +305,14 @@ pub fn read_football_data_columns<'py>(
         all.matches.extend(f.matches);
         all.fixtures.extend(f.fixtures);
     }
+    let screening = screen_matches(&all.matches, policy).map_err(data_error)?;
+    let warnings = screening
+        .warnings
+        .iter()
+        .map(|w| (w.kind().to_owned(), w.to_string()))
+        .collect();
+    let mut keep = screening.keep.into_iter();
+    all.matches.retain(|_| keep.next().unwrap_or(true));
     let rows: Vec<_> = all
         .matches
         .iter()
@@ -389,5 +416,5 @@ pub fn read_football_data_columns<'py>(
     ou("B365", |o| o.bet365_over_under)?;
     ou("P", |o| o.pinnacle_over_under)?;
     ou("Avg", |o| o.market_average_over_under)?;
-    Ok(d)
+    Ok((d, warnings))
 }

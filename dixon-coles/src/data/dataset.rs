@@ -4,8 +4,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::validate::{check_duplicates, check_record, component_count, components};
-use super::{DataError, Match, TeamIndex};
+use super::validate::{bipartite_sides, check_record, component_count, components};
+use super::{screen_matches, DataError, DataWarning, DuplicatePolicy, Match, TeamIndex};
 
 /// The default cap on goals per side. Real data has a 31–0 international, so
 /// the cap is well above it; it exists to catch typos such as `110`.
@@ -16,8 +16,14 @@ pub const DEFAULT_MAX_GOALS: u32 = 50;
 pub struct ValidationOptions {
     /// The largest goal count accepted for one side (default 50).
     pub max_goals: u32,
-    /// Reject data whose teams split into groups that never meet (default true).
+    /// Reject data whose ratings cannot be identified (default true): teams
+    /// that split into groups that never meet, or teams that split into two
+    /// sides with every match between the sides.
     pub require_connected: bool,
+    /// What to do with a match that appears more than once (default
+    /// [`DuplicatePolicy::Keep`], reported in [`Dataset::warnings`]).
+    #[serde(default)]
+    pub duplicates: DuplicatePolicy,
 }
 
 impl Default for ValidationOptions {
@@ -25,6 +31,7 @@ impl Default for ValidationOptions {
         Self {
             max_goals: DEFAULT_MAX_GOALS,
             require_connected: true,
+            duplicates: DuplicatePolicy::default(),
         }
     }
 }
@@ -55,6 +62,7 @@ pub struct Dataset {
     away_goals: Vec<u32>,
     neutral: Vec<bool>,
     weight: Vec<f64>,
+    warnings: Vec<DataWarning>,
 }
 
 impl Dataset {
@@ -62,68 +70,93 @@ impl Dataset {
     ///
     /// Rules, each a [`DataError`] naming the record at fault: non-empty team
     /// names, home ≠ away, goals ≤ `options.max_goals`, weights finite and
-    /// ≥ 0, no duplicate (date, home, away), at least two teams, and (unless
-    /// switched off) a connected team graph.
+    /// ≥ 0, repeats of a (date, home, away) handled by `options.duplicates`
+    /// (an error, or kept or dropped and reported), at least three teams,
+    /// and (unless switched off) a team graph that identifies the ratings:
+    /// connected, and not bipartite (with two sides whose every match is
+    /// across, adding c to one side's attack and to the other side's
+    /// defence changes no expected score).
+    ///
+    /// What the checks found without failing (repeated matches, team names
+    /// that differ only in case, spacing or look-alike characters) is in
+    /// [`Dataset::warnings`].
     ///
     /// ```
     /// use chrono::{Datelike, NaiveDate};
     /// use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
     /// let d = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
     /// let data = Dataset::from_matches(
-    ///     &[Match::new(d, "A", "B", 2, 1), Match::new(d, "B", "C", 0, 0)],
+    ///     &[Match::new(d, "A", "B", 2, 1), Match::new(d, "B", "C", 0, 0), Match::new(d, "C", "A", 1, 1)],
     ///     &ValidationOptions::default(),
     /// ).unwrap();
-    /// assert_eq!(data.len(), 2);
+    /// assert_eq!(data.len(), 3);
     /// assert_eq!(data.teams().len(), 3);
+    /// assert!(data.warnings().is_empty());
     /// ```
     pub fn from_matches(matches: &[Match], options: &ValidationOptions) -> Result<Self, DataError> {
         for (i, m) in matches.iter().enumerate() {
             check_record(m, i, options.max_goals)?;
         }
+        let screening = screen_matches(matches, options.duplicates)?;
+        let kept: Vec<&Match> = matches
+            .iter()
+            .zip(&screening.keep)
+            .filter(|(_, keep)| **keep)
+            .map(|(m, _)| m)
+            .collect();
         let teams = TeamIndex::from_names(
-            matches
-                .iter()
+            kept.iter()
                 .flat_map(|m| [m.home_team.as_str(), m.away_team.as_str()]),
         );
-        if teams.len() < 2 {
-            return Err(DataError::TooFewTeams { teams: teams.len() });
+        if teams.len() < 3 {
+            return Err(DataError::TooFewTeams {
+                teams: teams.len(),
+                matches: kept.len(),
+            });
         }
         let id = |name: &str| teams.id(name).expect("interned above");
         let data = Self {
-            dates: matches.iter().map(|m| m.date).collect(),
-            home_team: matches.iter().map(|m| id(&m.home_team)).collect(),
-            away_team: matches.iter().map(|m| id(&m.away_team)).collect(),
-            home_goals: matches.iter().map(|m| m.home_goals).collect(),
-            away_goals: matches.iter().map(|m| m.away_goals).collect(),
-            neutral: matches.iter().map(|m| m.neutral).collect(),
-            weight: matches.iter().map(|m| m.weight.unwrap_or(1.0)).collect(),
+            dates: kept.iter().map(|m| m.date).collect(),
+            home_team: kept.iter().map(|m| id(&m.home_team)).collect(),
+            away_team: kept.iter().map(|m| id(&m.away_team)).collect(),
+            home_goals: kept.iter().map(|m| m.home_goals).collect(),
+            away_goals: kept.iter().map(|m| m.away_goals).collect(),
+            neutral: kept.iter().map(|m| m.neutral).collect(),
+            weight: kept.iter().map(|m| m.weight.unwrap_or(1.0)).collect(),
             teams,
+            warnings: screening.warnings,
         };
-        check_duplicates(matches, &data.home_team, &data.away_team)?;
         if options.require_connected {
-            let edges = data
-                .home_team
-                .iter()
-                .copied()
-                .zip(data.away_team.iter().copied());
-            if component_count(data.teams.len(), edges) > 1 {
+            if component_count(data.teams.len(), data.edges()) > 1 {
                 return Err(DataError::Disconnected {
                     components: data.components(),
                 });
+            }
+            if let Some(groups) = bipartite_sides(&data.teams, data.edges()) {
+                return Err(DataError::NotIdentifiable { groups });
             }
         }
         Ok(data)
     }
 
+    /// The `(home_id, away_id)` pair of every match.
+    fn edges(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.home_team
+            .iter()
+            .copied()
+            .zip(self.away_team.iter().copied())
+    }
+
+    /// What validation found without failing: repeated matches (and what the
+    /// duplicate policy did with them), then groups of team names that
+    /// differ only in case, spacing or look-alike characters.
+    pub fn warnings(&self) -> &[DataWarning] {
+        &self.warnings
+    }
+
     /// The connected groups of teams (largest first).
     pub fn components(&self) -> Vec<Vec<String>> {
-        components(
-            &self.teams,
-            self.home_team
-                .iter()
-                .copied()
-                .zip(self.away_team.iter().copied()),
-        )
+        components(&self.teams, self.edges())
     }
 
     /// The number of matches.
@@ -183,7 +216,8 @@ impl Dataset {
 
     /// The matches at positions `range`, with only the teams that play in
     /// them (re-interned in sorted name order, as [`Dataset::from_matches`]
-    /// would). Cheap: no names are parsed or validated again. Used by the
+    /// would). Cheap: no names are parsed or validated again, and the slice
+    /// carries no [`Dataset::warnings`]. Used by the
     /// walk-forward backtest to cut training windows out of one dataset.
     ///
     /// ```
@@ -226,6 +260,7 @@ impl Dataset {
             away_goals: self.away_goals[range.clone()].to_vec(),
             neutral: self.neutral[range.clone()].to_vec(),
             weight: self.weight[range].to_vec(),
+            warnings: Vec::new(),
         }
     }
 
@@ -275,6 +310,26 @@ impl Dataset {
 /// assert_eq!(kept.len(), 2);
 /// ```
 pub fn keep_largest_component(matches: &[Match]) -> Vec<Match> {
+    keep_largest_component_reported(matches).0
+}
+
+/// [`keep_largest_component`], with a [`DataWarning::SmallerGroupsLeftOut`]
+/// naming what was left out when anything was.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use scoreline_dixon_coles::data::{keep_largest_component_reported, DataWarning, Match};
+/// let d = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+/// let (kept, warning) = keep_largest_component_reported(&[
+///     Match::new(d, "A", "B", 1, 0),
+///     Match::new(d, "B", "C", 1, 0),
+///     Match::new(d, "Y", "X", 1, 0),
+/// ]);
+/// assert_eq!(kept.len(), 2);
+/// assert!(matches!(warning, Some(DataWarning::SmallerGroupsLeftOut { teams_kept: 3, matches_left_out: 1, .. })));
+/// assert!(warning.unwrap().to_string().contains("X, Y"));
+/// ```
+pub fn keep_largest_component_reported(matches: &[Match]) -> (Vec<Match>, Option<DataWarning>) {
     let teams = TeamIndex::from_names(
         matches
             .iter()
@@ -283,14 +338,21 @@ pub fn keep_largest_component(matches: &[Match]) -> Vec<Match> {
     let edges = matches
         .iter()
         .filter_map(|m| Some((teams.id(&m.home_team)?, teams.id(&m.away_team)?)));
-    let groups = components(&teams, edges);
-    let Some(largest) = groups.first() else {
-        return Vec::new();
-    };
+    let mut groups = components(&teams, edges);
+    if groups.is_empty() {
+        return (Vec::new(), None);
+    }
+    let largest = groups.remove(0);
     let keep: std::collections::HashSet<&str> = largest.iter().map(String::as_str).collect();
-    matches
+    let kept: Vec<Match> = matches
         .iter()
         .filter(|m| keep.contains(m.home_team.as_str()) && keep.contains(m.away_team.as_str()))
         .cloned()
-        .collect()
+        .collect();
+    let warning = (!groups.is_empty()).then(|| DataWarning::SmallerGroupsLeftOut {
+        teams_kept: largest.len(),
+        matches_left_out: matches.len() - kept.len(),
+        groups,
+    });
+    (kept, warning)
 }

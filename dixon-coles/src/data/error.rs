@@ -59,6 +59,49 @@ pub enum DataError {
         /// The column name.
         column: String,
     },
+    /// A column the reader uses appears more than once in the header.
+    #[error("{file}: column {column:?} appears {} times in the header (columns {}); remove or rename the extra copies", .positions.len(), join_numbers(.positions))]
+    DuplicateColumn {
+        /// The file.
+        file: String,
+        /// The column name.
+        column: String,
+        /// The 1-based positions of its copies.
+        positions: Vec<usize>,
+    },
+    /// A quote opened at the start of a field is never closed, so the CSV
+    /// reader ran the following lines into that field.
+    #[error("{file} line {line}: a quote (\") opened on this line is never closed, so the lines after it ran into one field; close or remove that quote")]
+    UnbalancedQuote {
+        /// The file.
+        file: String,
+        /// The line on which the quoted field starts.
+        line: u64,
+    },
+    /// A division with no file in a football-data folder.
+    #[error("{dir}: no division {division:?} (available divisions: {}; seasons: {})", list_or_none(.available), list_or_none(.seasons))]
+    UnknownDivision {
+        /// The `football-data` folder.
+        dir: String,
+        /// The division asked for.
+        division: String,
+        /// The divisions that have a file in some season.
+        available: Vec<String>,
+        /// Every season folder (any division), oldest first.
+        seasons: Vec<String>,
+    },
+    /// A season with no file for a division in a football-data folder.
+    #[error("{dir}: no {division} file for season {season:?} (seasons available for {division}: {})", list_or_none(.available))]
+    UnknownSeason {
+        /// The `football-data` folder.
+        dir: String,
+        /// The division.
+        division: String,
+        /// The season asked for.
+        season: String,
+        /// The seasons that have a file for this division, oldest first.
+        available: Vec<String>,
+    },
     /// The header matches no format we can read.
     #[error("{file}: unrecognised header (expected a football-data.co.uk file or an international results file)")]
     UnknownFormat {
@@ -127,11 +170,24 @@ pub enum DataError {
         /// The away team.
         away: String,
     },
-    /// Fewer than two teams.
-    #[error("need at least two teams, found {teams}")]
+    /// Fewer than three teams (a single match included): with two teams, one
+    /// team's attack cannot be told apart from the other's defence.
+    #[error("need at least three teams, found {teams} in {matches} match(es): with fewer, a team's attack cannot be told apart from its opponent's defence")]
     TooFewTeams {
         /// How many teams there were.
         teams: usize,
+        /// How many matches there were.
+        matches: usize,
+    },
+    /// Every match is between a team of one group and a team of the other
+    /// (the teams that have met form a bipartite graph: no three teams close
+    /// a cycle of odd length), so attack and defence ratings are not
+    /// identifiable: raising the attack of one group and the defence of the
+    /// other by the same amount leaves every expected score unchanged.
+    #[error("every match is between a team of {} and a team of {}, so attack and defence cannot be told apart; add matches within a group (a cycle of three teams, say) or switch off ValidationOptions::require_connected and fit with a ridge", describe_components(&.groups[..1]), describe_components(&.groups[1..]))]
+    NotIdentifiable {
+        /// The two groups of team names, larger first.
+        groups: [Vec<String>; 2],
     },
     /// Some teams never meet the others, directly or through others.
     #[error("the teams form {} groups that never meet, so they cannot be rated against each other: {}", .components.len(), describe_components(.components))]
@@ -160,4 +216,22 @@ fn describe_components(components: &[Vec<String>]) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// `1, 3, 7`.
+fn join_numbers(numbers: &[usize]) -> String {
+    numbers
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `A, B, C`, or `none`.
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_owned()
+    } else {
+        items.join(", ")
+    }
 }

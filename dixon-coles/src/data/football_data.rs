@@ -12,7 +12,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::international::read_international_bytes;
-use super::text::{decode, invalid, parse_date, parse_goals};
+use super::text::{
+    check_duplicate_columns, header_names, invalid, parse_date, parse_goals, read_csv,
+};
 use super::{DataError, Fixture, Match, OddsTriple, OverUnderOdds, RecordedOdds, RowRef};
 
 /// The matches and fixtures of one or more files.
@@ -24,7 +26,35 @@ pub struct FootballDataFile {
     pub fixtures: Vec<Fixture>,
 }
 
-/// Column positions by name (the first column of each name wins).
+/// The 1X2 column families, by `RecordedOdds` field, in order of preference.
+const TRIPLES: [&[[&str; 3]]; 5] = [
+    &[["B365H", "B365D", "B365A"]],
+    &[["PSH", "PSD", "PSA"]],
+    &[["PSCH", "PSCD", "PSCA"]],
+    &[["AvgH", "AvgD", "AvgA"], ["BbAvH", "BbAvD", "BbAvA"]],
+    &[["MaxH", "MaxD", "MaxA"], ["BbMxH", "BbMxD", "BbMxA"]],
+];
+
+/// The over/under 2.5 column families, by `RecordedOdds` field, in order of preference.
+const OVER_UNDERS: [&[[&str; 2]]; 3] = [
+    &[["B365>2.5", "B365<2.5"]],
+    &[["P>2.5", "P<2.5"]],
+    &[["Avg>2.5", "Avg<2.5"], ["BbAv>2.5", "BbAv<2.5"]],
+];
+
+/// The columns other than odds that the reader uses.
+const BASIC_COLUMNS: [&str; 6] = ["Div", "Date", "HomeTeam", "AwayTeam", "FTHG", "FTAG"];
+
+/// Every column name the reader uses (each must appear at most once).
+fn used_columns() -> impl Iterator<Item = &'static str> {
+    BASIC_COLUMNS
+        .into_iter()
+        .chain(TRIPLES.iter().flat_map(|f| f.iter().flatten().copied()))
+        .chain(OVER_UNDERS.iter().flat_map(|f| f.iter().flatten().copied()))
+}
+
+/// Column positions by name (the first column of each name wins; the
+/// columns the reader uses are checked to appear once).
 struct Columns(HashMap<String, usize>);
 
 impl Columns {
@@ -124,24 +154,17 @@ fn odds(
     let t = |names: Option<[&str; 3]>| names.map_or(Ok(None), |n| triple(record, columns, n, row));
     let ou =
         |names: Option<[&str; 2]>| names.map_or(Ok(None), |n| over_under(record, columns, n, row));
+    let [b365, ps, psc, avg, max] = TRIPLES.map(|f| t(first_present(columns, f)));
+    let [b365_ou, p_ou, avg_ou] = OVER_UNDERS.map(|f| ou(first_present(columns, f)));
     Ok(RecordedOdds {
-        bet365: t(first_present(columns, &[["B365H", "B365D", "B365A"]]))?,
-        pinnacle: t(first_present(columns, &[["PSH", "PSD", "PSA"]]))?,
-        pinnacle_closing: t(first_present(columns, &[["PSCH", "PSCD", "PSCA"]]))?,
-        market_average: t(first_present(
-            columns,
-            &[["AvgH", "AvgD", "AvgA"], ["BbAvH", "BbAvD", "BbAvA"]],
-        ))?,
-        market_maximum: t(first_present(
-            columns,
-            &[["MaxH", "MaxD", "MaxA"], ["BbMxH", "BbMxD", "BbMxA"]],
-        ))?,
-        bet365_over_under: ou(first_present(columns, &[["B365>2.5", "B365<2.5"]]))?,
-        pinnacle_over_under: ou(first_present(columns, &[["P>2.5", "P<2.5"]]))?,
-        market_average_over_under: ou(first_present(
-            columns,
-            &[["Avg>2.5", "Avg<2.5"], ["BbAv>2.5", "BbAv<2.5"]],
-        ))?,
+        bet365: b365?,
+        pinnacle: ps?,
+        pinnacle_closing: psc?,
+        market_average: avg?,
+        market_maximum: max?,
+        bet365_over_under: b365_ou?,
+        pinnacle_over_under: p_ou?,
+        market_average_over_under: avg_ou?,
     })
 }
 
@@ -158,17 +181,8 @@ fn odds(
 /// assert_eq!(file.matches[0].odds.pinnacle.unwrap().home, 1.6);
 /// ```
 pub fn read_football_data_bytes(name: &str, bytes: &[u8]) -> Result<FootballDataFile, DataError> {
-    let text = decode(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let csv_error = |e: csv::Error| DataError::Csv {
-        file: name.to_owned(),
-        line: e.position().map_or(0, |p| p.line()),
-        message: e.to_string(),
-    };
-    let header = reader.headers().map_err(csv_error)?.clone();
+    let (header, records) = read_csv(name, bytes)?;
+    check_duplicate_columns(name, &header, used_columns())?;
     let columns = Columns::new(&header);
     let date = columns.require(name, "Date")?;
     let home = columns.require(name, "HomeTeam")?;
@@ -177,8 +191,7 @@ pub fn read_football_data_bytes(name: &str, bytes: &[u8]) -> Result<FootballData
     let away_goals = columns.require(name, "FTAG")?;
     let division = columns.get("Div");
     let mut out = FootballDataFile::default();
-    for (index, record) in reader.records().enumerate() {
-        let record = record.map_err(csv_error)?;
+    for (index, record) in records.iter().enumerate() {
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -187,18 +200,18 @@ pub fn read_football_data_bytes(name: &str, bytes: &[u8]) -> Result<FootballData
             line: record.position().map(|p| p.line()),
             index,
         };
-        let (home_team, away_team) = (cell(&record, Some(home)), cell(&record, Some(away)));
-        if home_team.is_empty() && away_team.is_empty() && cell(&record, Some(date)).is_empty() {
+        let (home_team, away_team) = (cell(record, Some(home)), cell(record, Some(away)));
+        if home_team.is_empty() && away_team.is_empty() && cell(record, Some(date)).is_empty() {
             continue;
         }
-        let date = parse_date(cell(&record, Some(date)), &row, "Date")?;
-        let odds = odds(&record, &columns, &row)?;
-        let division = Some(cell(&record, division))
+        let date = parse_date(cell(record, Some(date)), &row, "Date")?;
+        let odds = odds(record, &columns, &row)?;
+        let division = Some(cell(record, division))
             .filter(|d| !d.is_empty())
             .map(str::to_owned);
         let (hg, ag) = (
-            cell(&record, Some(home_goals)),
-            cell(&record, Some(away_goals)),
+            cell(record, Some(home_goals)),
+            cell(record, Some(away_goals)),
         );
         if hg.is_empty() && ag.is_empty() {
             out.fixtures.push(Fixture {
@@ -245,11 +258,17 @@ pub fn season_path(dir: &Path, season: &str, division: &str) -> PathBuf {
 
 /// Reads `<dir>/mmz4281/<season>/<division>.csv` for every season (in the
 /// order given) and division, where `dir` is the `football-data` folder.
+///
+/// A division with no file in any season is [`DataError::UnknownDivision`],
+/// listing the divisions and seasons there are; a season with no file for
+/// a known division is [`DataError::UnknownSeason`], listing that
+/// division's seasons. Both are checked before any file is read.
 pub fn read_football_data_dir(
     dir: &Path,
     divisions: &[&str],
     seasons: &[&str],
 ) -> Result<FootballDataFile, DataError> {
+    check_available(dir, divisions, seasons)?;
     let mut out = FootballDataFile::default();
     for season in seasons {
         for division in divisions {
@@ -259,6 +278,51 @@ pub fn read_football_data_dir(
         }
     }
     Ok(out)
+}
+
+/// Checks that `<dir>/mmz4281/<season>/<division>.csv` exists for every
+/// division and season, else names what is there (see [`read_football_data_dir`]).
+pub fn check_available(dir: &Path, divisions: &[&str], seasons: &[&str]) -> Result<(), DataError> {
+    for division in divisions {
+        for season in seasons {
+            if season_path(dir, season, division).is_file() {
+                continue;
+            }
+            let available = available_seasons(dir, division);
+            return Err(if available.is_empty() {
+                DataError::UnknownDivision {
+                    dir: dir.display().to_string(),
+                    division: (*division).to_owned(),
+                    available: available_divisions(dir),
+                    seasons: all_seasons(dir),
+                }
+            } else {
+                DataError::UnknownSeason {
+                    dir: dir.display().to_string(),
+                    division: (*division).to_owned(),
+                    season: (*season).to_owned(),
+                    available,
+                }
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Every season folder under `<dir>/mmz4281/` (whatever divisions it
+/// holds), oldest first.
+pub fn all_seasons(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir.join("mmz4281")) else {
+        return Vec::new();
+    };
+    let mut seasons: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|s| season_start_year(s).is_some())
+        .collect();
+    seasons.sort_by_key(|s| season_start_year(s));
+    seasons
 }
 
 /// The chronological sort key of a season code such as `9394` or `2324`.
@@ -323,12 +387,11 @@ pub fn read_match_file(path: &Path) -> Result<FootballDataFile, DataError> {
         source,
     })?;
     let name = path.display().to_string();
-    let text = decode(&bytes);
-    let header = text.lines().next().unwrap_or("");
-    let names: Vec<&str> = header.split(',').map(str::trim).collect();
-    if names.contains(&"HomeTeam") && names.contains(&"FTHG") {
+    let names = header_names(&name, &bytes)?;
+    let has = |column: &str| names.iter().any(|n| n == column);
+    if has("HomeTeam") && has("FTHG") {
         read_football_data_bytes(&name, &bytes)
-    } else if names.contains(&"home_team") && names.contains(&"home_score") {
+    } else if has("home_team") && has("home_score") {
         let file = read_international_bytes(&name, &bytes)?;
         Ok(FootballDataFile {
             matches: file.matches,

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::text::{decode, invalid, parse_date, parse_goals};
+use super::text::{check_duplicate_columns, invalid, parse_date, parse_goals, read_csv};
 use super::{DataError, Fixture, Match, RowRef};
 
 /// The matches and fixtures of an international results file.
@@ -16,6 +16,17 @@ pub struct InternationalFile {
     /// Rows without a score (`NA`).
     pub fixtures: Vec<Fixture>,
 }
+
+/// Every column name the reader uses (each must appear at most once).
+const COLUMNS: [&str; 7] = [
+    "date",
+    "home_team",
+    "away_team",
+    "home_score",
+    "away_score",
+    "tournament",
+    "neutral",
+];
 
 fn neutral_flag(text: &str, row: &RowRef) -> Result<bool, DataError> {
     match text.to_ascii_lowercase().as_str() {
@@ -37,16 +48,8 @@ fn neutral_flag(text: &str, row: &RowRef) -> Result<bool, DataError> {
 /// assert!(file.fixtures[0].neutral);
 /// ```
 pub fn read_international_bytes(name: &str, bytes: &[u8]) -> Result<InternationalFile, DataError> {
-    let text = decode(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let csv_error = |e: csv::Error| DataError::Csv {
-        file: name.to_owned(),
-        line: e.position().map_or(0, |p| p.line()),
-        message: e.to_string(),
-    };
-    let header = reader.headers().map_err(csv_error)?.clone();
+    let (header, records) = read_csv(name, bytes)?;
+    check_duplicate_columns(name, &header, COLUMNS)?;
     let column = |wanted: &str| {
         header
             .iter()
@@ -62,8 +65,7 @@ pub fn read_international_bytes(name: &str, bytes: &[u8]) -> Result<Internationa
     let tournament = column("tournament").ok();
     let neutral = column("neutral").ok();
     let mut out = InternationalFile::default();
-    for (index, record) in reader.records().enumerate() {
-        let record = record.map_err(csv_error)?;
+    for (index, record) in records.iter().enumerate() {
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }

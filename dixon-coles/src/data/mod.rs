@@ -13,13 +13,18 @@ mod records;
 mod team_index;
 mod text;
 mod validate;
+mod warning;
 
 #[cfg(feature = "fetch")]
 pub mod fetch;
 
 pub use dataset::{
-    keep_largest_component, DataFingerprint, Dataset, ValidationOptions, DEFAULT_MAX_GOALS,
+    keep_largest_component, keep_largest_component_reported, DataFingerprint, Dataset,
+    ValidationOptions, DEFAULT_MAX_GOALS,
 };
 pub use error::{DataError, RowRef};
 pub use records::{Fixture, Match, OddsTriple, OverUnderOdds, RecordedOdds};
 pub use team_index::TeamIndex;
+pub use warning::{
+    screen_matches, DataWarning, DuplicatePolicy, Screening, UnknownDuplicatePolicy,
+};

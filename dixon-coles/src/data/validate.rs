@@ -2,14 +2,10 @@
 
 use std::collections::HashMap;
 
-use rustc_hash::FxHashMap;
-
-use chrono::NaiveDate;
-
 use super::{DataError, Match, RowRef, TeamIndex};
 
 /// The row reference of record `index`: its own origin when it has one.
-pub(super) fn row_of(m: &Match, index: usize) -> RowRef {
+pub(crate) fn row_of(m: &Match, index: usize) -> RowRef {
     match &m.origin {
         Some(origin) => RowRef {
             index,
@@ -64,31 +60,6 @@ pub(super) fn check_record(m: &Match, index: usize, max_goals: u32) -> Result<()
     Ok(())
 }
 
-/// Rejects a second record with the same date, home team and away team
-/// (given as interned ids, parallel to `matches`).
-pub(super) fn check_duplicates(
-    matches: &[Match],
-    home: &[u32],
-    away: &[u32],
-) -> Result<(), DataError> {
-    let mut seen: FxHashMap<(NaiveDate, u32, u32), usize> = FxHashMap::default();
-    seen.reserve(matches.len());
-    for (i, m) in matches.iter().enumerate() {
-        let key = (m.date, home[i], away[i]);
-        if let Some(&first) = seen.get(&key) {
-            return Err(DataError::DuplicateMatch {
-                row: row_of(m, i),
-                first: Box::new(row_of(&matches[first], first)),
-                date: m.date,
-                home: m.home_team.clone(),
-                away: m.away_team.clone(),
-            });
-        }
-        seen.insert(key, i);
-    }
-    Ok(())
-}
-
 fn find(parent: &mut [usize], mut x: usize) -> usize {
     while parent[x] != x {
         parent[x] = parent[parent[x]];
@@ -134,4 +105,52 @@ pub fn components(teams: &TeamIndex, edges: impl Iterator<Item = (u32, u32)>) ->
     let mut out: Vec<Vec<String>> = groups.into_values().collect();
     out.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a[0].cmp(&b[0])));
     out
+}
+
+/// The two sides of the "has played" graph when it is bipartite (every match
+/// is between a team of one side and a team of the other), else `None`.
+///
+/// Found by colouring each team 0 or 1 in a breadth-first search so that
+/// opponents differ; a match between two teams of one colour (an odd cycle)
+/// means no such split exists. Edges are `(home_id, away_id)` pairs.
+pub fn bipartite_sides(
+    teams: &TeamIndex,
+    edges: impl Iterator<Item = (u32, u32)>,
+) -> Option<[Vec<String>; 2]> {
+    let n = teams.len();
+    let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (a, b) in edges {
+        neighbours[a as usize].push(b);
+        neighbours[b as usize].push(a);
+    }
+    let mut colour: Vec<Option<u8>> = vec![None; n];
+    let mut queue = std::collections::VecDeque::new();
+    for start in 0..n {
+        if colour[start].is_some() {
+            continue;
+        }
+        colour[start] = Some(0);
+        queue.push_back(start);
+        while let Some(team) = queue.pop_front() {
+            let own = colour[team]?;
+            for &other in &neighbours[team] {
+                match colour[other as usize] {
+                    Some(c) if c == own => return None,
+                    Some(_) => {}
+                    None => {
+                        colour[other as usize] = Some(1 - own);
+                        queue.push_back(other as usize);
+                    }
+                }
+            }
+        }
+    }
+    let mut sides: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+    for (id, c) in colour.iter().enumerate() {
+        sides[usize::from(c.unwrap_or(0))].push(teams.name(id as u32).to_owned());
+    }
+    if sides[1].len() > sides[0].len() {
+        sides.swap(0, 1);
+    }
+    Some(sides)
 }
