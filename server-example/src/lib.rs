@@ -49,6 +49,7 @@ pub mod fuzzing;
 pub mod hosts;
 pub mod layers;
 pub mod openapi;
+pub mod parse_errors;
 pub mod routes;
 pub mod server;
 pub mod source;

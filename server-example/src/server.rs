@@ -13,6 +13,8 @@
 //!   waiting for it, so a half-sent head and an idle keep-alive connection
 //!   are both closed after it; bodies and handlers have their own timeouts
 //!   in the router ([`crate::routes::router`]);
+//! - the errors hyper answers without asking the router (requests it
+//!   cannot parse) get a JSON body too ([`crate::parse_errors`]);
 //! - on shutdown the loop stops accepting, asks every connection to finish
 //!   its request and close ([`hyper_util::server::graceful`]), and after
 //!   `--shutdown-timeout` drops whatever is still open.
@@ -29,6 +31,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
+use crate::parse_errors::JsonParseErrors;
 use crate::routes::router;
 use crate::state::AppState;
 
@@ -72,8 +75,10 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let connection =
-            builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let connection = builder.serve_connection(
+            JsonParseErrors::new(TokioIo::new(stream)),
+            TowerToHyperService::new(app.clone()),
+        );
         let connection = graceful.watch(connection);
         connections.spawn(async move {
             if let Err(error) = connection.await {

@@ -207,6 +207,40 @@ async fn every_error_from_the_head_limits_is_json() {
 }
 
 #[tokio::test]
+async fn requests_hyper_cannot_parse_get_json_errors_too() {
+    let (server, _dir) = start(common::options(LIMIT)).await;
+    let long_uri = format!(
+        "GET /health?{} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        "x".repeat(70_000)
+    );
+    let mut many_headers = String::from("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+    for i in 0..120 {
+        many_headers.push_str(&format!("x-filler-{i}: 1\r\n"));
+    }
+    many_headers.push_str("\r\n");
+    for (request, status, code) in [
+        (long_uri.as_bytes(), "414", "uri_too_long"),
+        (many_headers.as_bytes(), "431", "headers_too_large"),
+        (
+            &b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: 1\r\n\r\n"[..],
+            "400",
+            "bad_request",
+        ),
+        (&b"\x01\x02 / HTTP/1.1\r\n\r\n"[..], "400", "bad_request"),
+    ] {
+        let response = raw(&server, request).await;
+        assert!(
+            response.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{response}"
+        );
+        let (head, body) = response.split_once("\r\n\r\n").unwrap();
+        assert!(head.contains("content-type: application/json"), "{head}");
+        let body: ErrorBody = serde_json::from_str(body).unwrap();
+        assert_eq!(body.error, code);
+    }
+}
+
+#[tokio::test]
 async fn unknown_host_names_are_421_against_dns_rebinding() {
     let (server, _dir) = start(common::options(LIMIT)).await;
     let response = raw(

@@ -120,6 +120,7 @@ pub async fn teams(
 /// `--reload-interval` (sooner is a 429 with `Retry-After`).
 #[utoipa::path(post, path = "/v1/model/reload", tag = "model",
     security(("admin_token" = [])),
+    request_body(content = Object, content_type = "application/json", description = "Ignored; send `{}`"),
     responses(
         (status = 200, description = "The new model is serving", body = Reloaded),
         (status = 401, description = "No or a wrong admin token", body = ErrorBody),
