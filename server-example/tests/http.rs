@@ -801,7 +801,14 @@ async fn shutdown_finishes_requests_in_flight_then_stops() {
     // 10,000 8×8 grids: 860,000 numbers, within the default batch budget.
     let body = json!({"fixtures": vec![json!({"home": "Arsenal", "away": "Chelsea", "max_goals": 7, "markets": {"grid": true}}); MAX_BATCH]});
     let in_flight = tokio::spawn(async move { client().post(url).json(&body).send().await });
-    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    // Shut down once the batch is being handled (it holds a heavy-route permit).
+    let heavy = server.state.heavy_in_flight();
+    let all = server.state.options().max_heavy_in_flight;
+    let waiting = std::time::Instant::now();
+    while heavy.available_permits() == all {
+        assert!(waiting.elapsed() < std::time::Duration::from_secs(10));
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
     let serving = server.begin_shutdown();
     let response = in_flight
         .await
