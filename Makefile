@@ -9,7 +9,7 @@ export SCORELINE_DATA_DIR ?= $(abspath $(CURDIR)/../shared/data)
 PEERS_OUT := $(CURDIR)/target/peers
 export SCORELINE_PEERS_DIR := $(PEERS_OUT)
 
-.PHONY: demo test bench bench-server fuzz lint fmt venv peer-refs rust-test server-test wheel test-wheel python-test
+.PHONY: demo test bench bench-server chaos chaos-short fuzz lint fmt venv peer-refs rust-test server-test wheel test-wheel python-test
 
 ## demo: fit the Premier League + Championship and print ratings and predictions,
 ## then the walk-forward backtest against the closing line with value betting, per season,
@@ -66,6 +66,20 @@ rust-test:
 server-test: venv
 	cargo build -q -p scoreline-server
 	$(VPY) server-example/contract_test.py
+
+## chaos: the release server on 127.0.0.1 under 30 s of closed-loop predicts
+## while attackers send amplification batches, slow heads, cancelled reloads,
+## corrupt model files and junk methods (all bounded); fails unless no normal
+## request failed, their p99 < 10 ms, peak RSS < 512 MB and SIGTERM exits in time.
+## The load generator is the Rust example server-example/examples/chaos.rs (no wrk).
+chaos:
+	cargo build --release -q -p scoreline-server --bin scoreline-server --example chaos
+	target/release/examples/chaos --server target/release/scoreline-server --seconds 30
+
+## chaos-short: the same for 10 s on the debug build (about 20 s in all; for make test)
+chaos-short:
+	cargo build -q -p scoreline-server --bin scoreline-server --example chaos
+	target/debug/examples/chaos --server target/debug/scoreline-server --seconds 10 --connections 8 --slow 50
 
 FUZZ_SECONDS ?= 120
 ## fuzz: cargo fuzz on the request JSON → prediction path for FUZZ_SECONDS

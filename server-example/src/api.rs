@@ -7,6 +7,9 @@ use utoipa::{IntoParams, ToSchema};
 pub const MAX_NAME_LENGTH: usize = 200;
 /// The most betting lines one fixture may ask for, per market.
 pub const MAX_LINES: usize = 64;
+/// The most goals one side of a played match may have scored in
+/// `POST /v1/evaluate` (more is a 422 naming the field).
+pub const MAX_OBSERVED_GOALS: u32 = 99;
 /// The over/under lines returned when none are asked for.
 pub const DEFAULT_OVER_UNDER: [f64; 1] = [2.5];
 

@@ -1,7 +1,7 @@
 //! JSON errors: every failure a client can cause is a 4xx with a code, a
 //! message and, where one is at fault, the field.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use scoreline_dixon_coles::PredictError;
@@ -29,6 +29,8 @@ pub struct ApiError {
     pub status: StatusCode,
     /// The body.
     pub body: ErrorBody,
+    /// Seconds to send in `Retry-After` (429, 503), when known.
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -42,6 +44,7 @@ impl ApiError {
                 field: None,
                 closest: Vec::new(),
             },
+            retry_after: None,
         }
     }
 
@@ -77,6 +80,16 @@ impl ApiError {
         e
     }
 
+    /// 500 for a failure inside the server; the detail goes to the log only.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        tracing::error!(%detail, "internal error");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the server failed to answer this request; the reason is in the server log",
+        )
+    }
+
     /// 503 before a model is loaded.
     pub fn not_ready() -> Self {
         ApiError::new(
@@ -89,7 +102,13 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut response = (self.status, Json(self.body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 

@@ -5,7 +5,7 @@ use scoreline_dixon_coles::grid::GridSize;
 use scoreline_dixon_coles::model::FittedModel;
 use scoreline_metrics::{accuracy, brier, log_loss, rps, rps_per_forecast};
 
-use crate::api::{Drift, EvaluateRequest, Evaluation, Scores};
+use crate::api::{Drift, EvaluateRequest, Evaluation, Scores, MAX_OBSERVED_GOALS};
 use crate::error::ApiError;
 use crate::routes::predict::{check_batch_size, team};
 
@@ -74,7 +74,7 @@ pub fn score(probs: &[f64], outcomes: &[u32], threshold: f64) -> Result<(Scores,
 pub const DEFAULT_DRIFT_THRESHOLD: f64 = 3.0;
 
 /// Checks an evaluation request (1 to [`crate::MAX_BATCH`] matches, known
-/// teams, a finite threshold ≥ 0), forecasts each match's 1X2 with `model`
+/// teams, at most [`MAX_OBSERVED_GOALS`] goals a side, a finite threshold ≥ 0), forecasts each match's 1X2 with `model`
 /// (grids of 0..=10 goals, renormalised) and [`score`]s them.
 pub fn evaluate_matches(
     model: &FittedModel,
@@ -103,6 +103,16 @@ pub fn evaluate_matches(
     let mut outcomes = Vec::with_capacity(n);
     for (i, m) in request.matches.iter().enumerate() {
         let prefix = format!("matches[{i}].");
+        for (goals, field) in [(m.home_goals, "home_goals"), (m.away_goals, "away_goals")] {
+            if goals > MAX_OBSERVED_GOALS {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_field",
+                    format!("{field} is at most {MAX_OBSERVED_GOALS}, got {goals}"),
+                )
+                .at(format!("{prefix}{field}")));
+            }
+        }
         let home = team(model, &m.home, &prefix, "home")?;
         let away = team(model, &m.away, &prefix, "away")?;
         let p = model

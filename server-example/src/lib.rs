@@ -17,17 +17,20 @@
 //! | `POST /v1/evaluate` | results of predicted fixtures → RPS, Brier, log loss, accuracy, drift |
 //! | `POST /v1/slate` | a jackpot slate: 1X2 per fixture and, with a budget, the best covering |
 //! | `POST /v1/explain` | a prediction explained term by term |
-//! | `POST /v1/model/reload` | load the model file again (or refit), swap only if good |
+//! | `POST /v1/model/reload` | admin only: load the model file again (or refit), swap only if good |
 //! | `GET /metrics` | Prometheus text format |
 //! | `GET /openapi.json` | the OpenAPI 3.1 document |
 //!
 //! Errors are JSON `{"error": code, "message": …, "field": …}` with a 4xx
-//! status (see [`ApiError`]).
+//! or 5xx status (see [`ApiError`]), whichever layer sends them. What one
+//! client may cost is bounded by [`ServerOptions`]: connections, requests
+//! in flight, time to send a head or a body, a budget of numbers per batch
+//! response; see [`server`] and [`layers`].
 //!
 //! ```no_run
-//! use scoreline_server::{serve, AppState, ModelSource};
+//! use scoreline_server::{serve, AppState, ModelSource, ServerOptions};
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let state = AppState::new(ModelSource::File("model.json".into()), 1 << 22);
+//! let state = AppState::new(ModelSource::File("model.json".into()), ServerOptions::default());
 //! state.reload().await?;
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
 //! serve(listener, state, std::future::pending()).await?;
@@ -36,22 +39,29 @@
 
 #![warn(missing_docs)]
 
+pub mod admin;
 pub mod api;
 pub mod config;
 pub mod error;
 pub mod evaluate;
 pub mod extract;
 pub mod fuzzing;
+pub mod hosts;
+pub mod layers;
 pub mod openapi;
+pub mod parse_errors;
 pub mod routes;
+pub mod server;
 pub mod source;
 pub mod state;
 pub mod telemetry;
 
+pub use config::ServerOptions;
 pub use error::ApiError;
-pub use routes::{router, serve};
+pub use routes::router;
+pub use server::serve;
 pub use source::{LoadedModel, ModelSource};
-pub use state::AppState;
+pub use state::{AppState, ReloadError};
 
 /// The most fixtures (or matches) one batch or evaluation request may hold.
 pub const MAX_BATCH: usize = 10_000;

@@ -6,13 +6,17 @@
 //! ```
 //!
 //! SIGHUP reloads the model (as `POST /v1/model/reload`); SIGTERM or
-//! ctrl-c stops accepting connections and finishes requests in flight.
+//! ctrl-c stops accepting connections and finishes requests in flight for
+//! at most `--shutdown-timeout`, then drops what is left (a reload stuck on
+//! a slow disk or a FIFO included) and exits.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use scoreline_server::config::Config;
 use scoreline_server::routes::shutdown_signal;
+use scoreline_server::server::fit_open_file_limit;
 use scoreline_server::{serve, AppState};
 use tracing_subscriber::EnvFilter;
 
@@ -50,11 +54,24 @@ fn reload_on_sighup(state: AppState) {
 fn reload_on_sighup(_state: AppState) {}
 
 async fn run(config: Config) -> Result<(), String> {
-    let state = AppState::new(config.source(), config.body_limit);
+    let mut options = config.options()?;
+    let fitted = fit_open_file_limit(options.max_connections);
+    if fitted < options.max_connections {
+        tracing::warn!(
+            requested = options.max_connections,
+            max_connections = fitted,
+            "--max-connections lowered to fit the open-file limit"
+        );
+        options.max_connections = fitted;
+    }
+    if options.admin_token.is_none() {
+        tracing::info!("no admin token: POST /v1/model/reload is disabled, SIGHUP reloads");
+    }
+    let state = AppState::new(config.source(), options);
     state
         .reload()
         .await
-        .map_err(|e| format!("cannot load the model: {}", e.body.message))?;
+        .map_err(|e| format!("cannot load the model: {e}"))?;
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
@@ -83,7 +100,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(config)) {
+    let shutdown_timeout = config.shutdown_timeout;
+    let result = runtime.block_on(run(config));
+    // A reload blocked in a read (a FIFO, a hung disk) holds a blocking
+    // thread that cannot be interrupted; the deadline has passed, so exit
+    // without waiting for it.
+    runtime.shutdown_timeout(shutdown_timeout.min(Duration::from_secs(1)));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("scoreline-server: {e}");

@@ -1,7 +1,8 @@
 //! The OpenAPI document, generated from the handlers' annotations and the
 //! request and response types.
 
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 
 use crate::api::*;
 use crate::error::ErrorBody;
@@ -36,6 +37,7 @@ use crate::routes;
         Fingerprint, FitInfo, ModelInfo, Reloaded, routes::slate::SlateFixtureRequest,
         routes::slate::SlateRequest, routes::slate::ExplainRequest
     )),
+    modifiers(&AdminTokenScheme),
     tags(
         (name = "predict", description = "Predictions and their evaluation"),
         (name = "model", description = "The model serving"),
@@ -43,3 +45,19 @@ use crate::routes;
     )
 )]
 pub struct ApiDoc;
+
+/// Declares the `admin_token` security scheme (`Authorization: Bearer`)
+/// that `POST /v1/model/reload` requires.
+struct AdminTokenScheme;
+
+impl Modify for AdminTokenScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "admin_token",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+    }
+}

@@ -38,7 +38,9 @@ pub enum ModelSource {
 pub struct LoadedModel {
     /// The model.
     pub model: FittedModel,
-    /// Where it came from (a path, or `fit E0 2223,2324,2425 from DIR`).
+    /// Where it came from, without directories (shown to clients): the
+    /// file name (`model.json`), or `fit E0 2223,2324,2425`. The full path
+    /// is only logged.
     pub origin: String,
     /// When it was loaded (UTC, RFC 3339).
     pub loaded_at: String,
@@ -55,12 +57,16 @@ impl ModelSource {
         let (model, origin) = match self {
             ModelSource::File(path) => (
                 FittedModel::load(path).map_err(|e| e.to_string())?,
-                path.display().to_string(),
+                path.file_name().map_or_else(
+                    || "model file".to_owned(),
+                    |name| name.to_string_lossy().into_owned(),
+                ),
             ),
             ModelSource::Fit(source) => fit_latest(source)?,
         };
         check(&model)?;
         tracing::info!(
+            source = ?self,
             origin,
             teams = model.teams().len(),
             seconds = started.elapsed().as_secs_f64(),
@@ -105,12 +111,7 @@ fn fit_latest(source: &FitSource) -> Result<(FittedModel, String), String> {
         ..FitOptions::default()
     };
     let model = fit(&data, &options).map_err(|e| e.to_string())?;
-    let origin = format!(
-        "fit {} {} from {}",
-        source.league,
-        seasons.join(","),
-        source.data_dir.display()
-    );
+    let origin = format!("fit {} {}", source.league, seasons.join(","));
     Ok((model, origin))
 }
 

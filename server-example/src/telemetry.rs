@@ -1,6 +1,8 @@
 //! Prometheus metrics and request logs.
 //!
-//! - `scoreline_http_requests_total{route, method, status}`: requests served;
+//! - `scoreline_http_requests_total{route, method, status}`: requests served
+//!   (every label bounded: `route` is a route template or `unmatched`, `method`
+//!   a known method or `other`, `status` a registered status code or `other`);
 //! - `scoreline_http_request_duration_seconds{route, method, status}`: latency histogram;
 //! - `scoreline_model_info{fingerprint, format_version, fitted_at, origin}`: 1 for the model serving;
 //! - `scoreline_model_reloads_total{result}`: reloads, `success` or `failure`;
@@ -9,6 +11,7 @@
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use prometheus::{
@@ -148,6 +151,31 @@ impl Telemetry {
     }
 }
 
+/// The `method` label: one of the methods this server knows, else `other`,
+/// so that a client sending made-up methods cannot grow the metrics.
+pub fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::TRACE => "TRACE",
+        Method::CONNECT => "CONNECT",
+        _ => "other",
+    }
+}
+
+/// The `status` label: the status code (at most the 500 three-digit codes
+/// `http` accepts, and in practice the dozen this server sends).
+fn status_label(status: &StatusCode) -> &str {
+    status
+        .canonical_reason()
+        .map_or("other", |_| status.as_str())
+}
+
 /// Middleware: times every request, counts it by route template, method
 /// and status, and logs it (`tracing` at info level, with the latency).
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -158,11 +186,17 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
         .map_or("unmatched", |p| p.as_str())
         .to_owned();
     let method = request.method().clone();
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
     let response = next.run(request).await;
     let elapsed = started.elapsed();
     let status = response.status();
     let telemetry = state.telemetry();
-    let labels = [route.as_str(), method.as_str(), status.as_str()];
+    let labels = [route.as_str(), method_label(&method), status_label(&status)];
     telemetry.requests.with_label_values(&labels).inc();
     telemetry
         .latency
@@ -172,6 +206,7 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
         method = %method,
         route = %route,
         status = status.as_u16(),
+        request_id,
         latency_us = elapsed.as_micros() as u64,
         "request"
     );

@@ -145,3 +145,62 @@ fn start_up_errors_are_clear_and_exit_non_zero() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
 }
+
+/// Opens a connection to `base` and sends half a request head.
+fn half_sent_head(base: &str) -> std::net::TcpStream {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(base.trim_start_matches("http://")).unwrap();
+    stream
+        .write_all(b"GET /health HTTP/1.1\r\nHost: 127.")
+        .unwrap();
+    stream
+}
+
+#[test]
+fn sigterm_exits_within_the_deadline_despite_a_half_sent_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::model_file(dir.path(), "model.json", 1);
+    let (mut child, base) = start(&[
+        "--model",
+        path.to_str().unwrap(),
+        "--header-timeout",
+        "120",
+        "--shutdown-timeout",
+        "1",
+    ]);
+    let _stream = half_sent_head(&base);
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    signal(&child, "TERM");
+    let status = wait_for_exit(&mut child);
+    assert!(status.success(), "{status:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "exited after {:?}",
+        started.elapsed()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_exits_within_the_deadline_despite_a_reload_stuck_on_a_fifo() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::model_file(dir.path(), "model.json", 1);
+    let (mut child, base) = start(&["--model", path.to_str().unwrap(), "--shutdown-timeout", "1"]);
+    std::fs::remove_file(&path).unwrap();
+    let status = Command::new("mkfifo").arg(&path).status().unwrap();
+    assert!(status.success());
+    signal(&child, "HUP");
+    std::thread::sleep(Duration::from_millis(300));
+    // The server still answers while the reload waits on the FIFO.
+    assert_eq!(get(&format!("{base}/health"))["status"], "ok");
+    let started = Instant::now();
+    signal(&child, "TERM");
+    let status = wait_for_exit(&mut child);
+    assert!(status.success(), "{status:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "exited after {:?}",
+        started.elapsed()
+    );
+}

@@ -1,7 +1,6 @@
 //! `POST /v1/evaluate`: observed results of predicted fixtures → scores and drift.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::Json;
 
 use crate::api::{EvaluateRequest, Evaluation};
@@ -30,8 +29,6 @@ pub async fn evaluate(
     let loaded = state.model()?;
     let evaluation = tokio::task::spawn_blocking(move || evaluate_matches(&loaded.model, &request))
         .await
-        .map_err(|e| {
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
-        })??;
+        .map_err(ApiError::internal)??;
     Ok(Json(evaluation))
 }

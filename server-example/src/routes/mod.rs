@@ -1,5 +1,4 @@
-//! The router, the handlers (one module per resource) and serving with
-//! graceful shutdown.
+//! The router and the handlers (one module per resource).
 
 pub mod evaluate;
 pub mod model;
@@ -7,41 +6,75 @@ pub mod predict;
 pub mod probes;
 pub mod slate;
 
-use std::future::Future;
-
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{middleware, Json, Router};
-use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use utoipa::OpenApi;
 
 use crate::error::ApiError;
+use crate::layers;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::telemetry::track;
 
-/// Every route, the body limit, the metrics middleware, and JSON errors for
-/// unknown routes and methods.
-pub fn router(state: AppState) -> Router {
+/// Every route with its middleware, outermost first: JSON bodies for
+/// every error ([`layers::json_errors`]), request ids (`x-request-id`,
+/// generated when absent, echoed back), metrics and request logs, the
+/// request-head limits and `Host` check ([`layers::check_head`]), the
+/// request timeout (503), the body timeout (408) and the body limit (413).
+/// The `/v1` routes shed load past `--max-in-flight` requests, and batch,
+/// evaluate and slate past `--max-heavy-in-flight` (503 with
+/// `Retry-After`); probes, metrics and the OpenAPI document are never shed.
+///
+/// CORS: none, on purpose. No route sends `Access-Control-Allow-*`, so a
+/// browser page from another origin cannot read any response, and its
+/// preflight (`OPTIONS`) gets a 405; the state-changing routes also need
+/// `Content-Type: application/json`, which a cross-site form cannot send.
+pub fn router(state: AppState) -> Router<()> {
+    let options = state.options().clone();
+    let heavy = layers::shed(
+        Router::new()
+            .route("/v1/predict/batch", post(predict::batch))
+            .route("/v1/evaluate", post(evaluate::evaluate))
+            .route("/v1/slate", post(slate::slate)),
+        state.heavy_in_flight(),
+    );
+    let limited = layers::shed(
+        Router::new()
+            .route("/v1/model", get(model::info))
+            .route("/v1/model/reload", post(model::reload))
+            .route("/v1/teams", get(model::teams))
+            .route("/v1/predict", post(predict::predict))
+            .route("/v1/explain", post(slate::explanation))
+            .merge(heavy),
+        state.in_flight(),
+    );
     Router::new()
         .route("/health", get(probes::health))
         .route("/ready", get(probes::ready))
-        .route("/v1/model", get(model::info))
-        .route("/v1/model/reload", post(model::reload))
-        .route("/v1/teams", get(model::teams))
-        .route("/v1/predict", post(predict::predict))
-        .route("/v1/predict/batch", post(predict::batch))
-        .route("/v1/evaluate", post(evaluate::evaluate))
-        .route("/v1/slate", post(slate::slate))
-        .route("/v1/explain", post(slate::explanation))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
+        .merge(limited)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(options.body_limit))
+        .layer(RequestBodyTimeoutLayer::new(options.body_timeout))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            options.request_timeout,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            layers::check_head,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), track))
-        .layer(DefaultBodyLimit::max(state.body_limit()))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(middleware::from_fn(layers::json_errors))
         .with_state(state)
 }
 
@@ -110,18 +143,6 @@ async fn method_not_allowed() -> ApiError {
         "method_not_allowed",
         "this route does not accept that method; see /openapi.json",
     )
-}
-
-/// Serves `router(state)` on `listener` until `shutdown` completes, then
-/// stops accepting connections and waits for requests in flight to finish.
-pub async fn serve(
-    listener: TcpListener,
-    state: AppState,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
 }
 
 /// Resolves on ctrl-c or SIGTERM.

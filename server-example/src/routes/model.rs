@@ -1,13 +1,16 @@
 //! The model: what is serving, its ratings table, and reloading it.
 
 use axum::extract::State;
+use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use crate::api::{
     Fingerprint, FitInfo, ModelInfo, Reloaded, SortKey, SortOrder, TeamRow, Teams, TeamsQuery,
 };
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::ApiQuery;
+use crate::extract::{require_json, ApiQuery};
 use crate::source::LoadedModel;
 use crate::state::AppState;
 
@@ -107,14 +110,54 @@ pub async fn teams(
 
 /// Loads the model file again (or refits), checks it, and swaps it in;
 /// requests in flight finish on the old model. On failure the old model
-/// keeps serving and the response says why.
+/// keeps serving (the reason is logged, not returned).
+///
+/// Admin only: the request needs `Authorization: Bearer TOKEN` with the
+/// server's admin token (`--admin-token-file` or `SCORELINE_ADMIN_TOKEN`;
+/// without one this route is a 403 and only SIGHUP reloads) and
+/// `Content-Type: application/json`. One reload runs at a time: callers
+/// during a reload get its result; a new one starts at most once per
+/// `--reload-interval` (sooner is a 429 with `Retry-After`).
 #[utoipa::path(post, path = "/v1/model/reload", tag = "model",
+    security(("admin_token" = [])),
+    request_body(content = Object, content_type = "application/json", description = "Ignored; send `{}`"),
     responses(
         (status = 200, description = "The new model is serving", body = Reloaded),
+        (status = 401, description = "No or a wrong admin token", body = ErrorBody),
+        (status = 403, description = "Reloading over HTTP is disabled (no admin token configured)", body = ErrorBody),
+        (status = 415, description = "The request is not sent as JSON", body = ErrorBody),
         (status = 422, description = "The reload failed; the previous model is still serving", body = ErrorBody),
+        (status = 429, description = "A reload started less than --reload-interval ago", body = ErrorBody),
     ))]
-pub async fn reload(State(state): State<AppState>) -> Result<Json<Reloaded>, ApiError> {
-    let loaded = state.reload().await?;
+pub async fn reload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Reloaded>, Response> {
+    let Some(token) = &state.options().admin_token else {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "admin_disabled",
+            "reloading over HTTP is disabled: no admin token is configured; send the server SIGHUP",
+        )
+        .into_response());
+    };
+    require_json(&headers).map_err(IntoResponse::into_response)?;
+    if !token.verify_header(headers.get(AUTHORIZATION).map(HeaderValue::as_bytes)) {
+        let mut response = ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "this route needs the admin token: Authorization: Bearer TOKEN",
+        )
+        .into_response();
+        response
+            .headers_mut()
+            .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        return Err(response);
+    }
+    let loaded = state
+        .reload_from_client()
+        .await
+        .map_err(IntoResponse::into_response)?;
     Ok(Json(Reloaded {
         reloaded: true,
         model: model_info(&loaded),

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use scoreline_dixon_coles::grid::GridSize;
+use scoreline_dixon_coles::grid::{GridSize, MAX_GOALS_CAP};
 use scoreline_dixon_coles::markets::Settlement;
 use scoreline_dixon_coles::model::FittedModel;
 
@@ -186,13 +186,15 @@ pub async fn predict(
     Ok(Json(prediction))
 }
 
-/// Up to 10,000 fixtures, in request order; more is a 413. The first bad
-/// fixture fails the request, naming it (`fixtures[i].home`).
+/// Up to 10,000 fixtures, in request order; more is a 413, and so is a
+/// batch whose response would hold more than `--batch-cells` numbers (see
+/// [`response_cells`]). The first bad fixture fails the request, naming it
+/// (`fixtures[i].home`).
 #[utoipa::path(post, path = "/v1/predict/batch", tag = "predict", request_body = BatchRequest,
     responses(
         (status = 200, description = "The predictions, in request order", body = BatchResponse),
         (status = 400, description = "The body is not valid JSON", body = ErrorBody),
-        (status = 413, description = "More than 10,000 fixtures, or the body is over the size limit", body = ErrorBody),
+        (status = 413, description = "More than 10,000 fixtures, a response over the batch budget (`--batch-cells`), or the body is over the size limit", body = ErrorBody),
         (status = 415, description = "The body is not sent as JSON", body = ErrorBody),
         (status = 422, description = "A fixture has a bad field or an unknown team", body = ErrorBody),
         (status = 503, description = "No model is loaded yet", body = ErrorBody),
@@ -202,6 +204,7 @@ pub async fn batch(
     ApiJson(request): ApiJson<BatchRequest>,
 ) -> Result<Json<BatchResponse>, ApiError> {
     check_batch_size(request.fixtures.len(), "fixtures")?;
+    check_batch_budget(&request.fixtures, state.options().batch_cells)?;
     let loaded = state.model()?;
     let count = request.fixtures.len();
     let predictions = tokio::task::spawn_blocking(move || {
@@ -213,9 +216,70 @@ pub async fn batch(
             .collect::<Result<Vec<_>, ApiError>>()
     })
     .await
-    .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))??;
+    .map_err(ApiError::internal)??;
     state.telemetry().record_fixtures(count);
     Ok(Json(BatchResponse { predictions }))
+}
+
+/// The numbers of every fixture's answer besides its lines, scores and
+/// grid: teams, venue, grid size, expected goals, 1X2, BTTS, mass outside.
+const FIXED_CELLS: u64 = 10;
+/// The numbers of one market line: two bets of six fields.
+const LINE_CELLS: u64 = 12;
+/// The numbers of one correct score: two goal counts and a probability.
+const SCORE_CELLS: u64 = 3;
+
+/// How many numbers the answer to `request` holds, the unit of the batch
+/// budget:
+///
+/// `10 + 12·(over/under lines + handicap lines) + 3·correct scores + grid`,
+///
+/// where `grid = (g + 1)²` when the grid is asked for, with `g` the
+/// fixture's `max_goals`, or the cap ([`MAX_GOALS_CAP`] = 50, so 51×51
+/// cells) when it has none (the engine may then pick the size), and 0
+/// otherwise. The count bounds the response's size (about 20 bytes of JSON
+/// a number) and, with the lines, the work of pricing the batch. Sizes
+/// over the cap count as the cap: they are a 422 of their own.
+pub fn response_cells(request: &PredictRequest) -> u64 {
+    let markets = request.markets.as_ref();
+    let lines = markets.map_or(DEFAULT_OVER_UNDER.len(), |m| {
+        m.over_under
+            .as_ref()
+            .map_or(DEFAULT_OVER_UNDER.len(), Vec::len)
+            + m.asian_handicap.len()
+    }) as u64;
+    let scores = u64::from(markets.and_then(|m| m.correct_scores).unwrap_or(0));
+    let grid = if markets.is_some_and(|m| m.grid) {
+        let cap = MAX_GOALS_CAP as u64;
+        let side = request.max_goals.map_or(cap, |g| u64::from(g).min(cap)) + 1;
+        side * side
+    } else {
+        0
+    };
+    FIXED_CELLS
+        .saturating_add(LINE_CELLS.saturating_mul(lines))
+        .saturating_add(SCORE_CELLS.saturating_mul(scores))
+        .saturating_add(grid)
+}
+
+/// 413 `batch_budget_exceeded` when the fixtures' answers would hold more
+/// than `budget` numbers in all ([`response_cells`]), naming the limit.
+pub fn check_batch_budget(fixtures: &[PredictRequest], budget: u64) -> Result<(), ApiError> {
+    let cells = fixtures
+        .iter()
+        .fold(0u64, |total, f| total.saturating_add(response_cells(f)));
+    if cells > budget {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "batch_budget_exceeded",
+            format!(
+                "the answer to this batch would hold {cells} numbers; the batch budget (--batch-cells) is {budget}: \
+                 ask for fewer grids (each counts (max_goals + 1)², 51×51 without max_goals), lines or scores, or split the batch"
+            ),
+        )
+        .at("fixtures"));
+    }
+    Ok(())
 }
 
 /// 413 when a list holds more than [`MAX_BATCH`] items.

@@ -9,7 +9,8 @@ use chrono::{Days, NaiveDate};
 use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
 use scoreline_dixon_coles::fit::{fit, FitOptions};
 use scoreline_dixon_coles::model::FittedModel;
-use scoreline_server::{serve, AppState, ModelSource};
+use scoreline_server::admin::AdminToken;
+use scoreline_server::{serve, AppState, ModelSource, ServerOptions};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -61,6 +62,20 @@ pub fn model_file(dir: &Path, name: &str, seed: u64) -> PathBuf {
     path
 }
 
+/// The admin token of test servers.
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+
+/// The options of test servers: the defaults with a body limit of
+/// `body_limit` bytes, [`ADMIN_TOKEN`], and no reload rate limit.
+pub fn options(body_limit: usize) -> ServerOptions {
+    ServerOptions {
+        body_limit,
+        admin_token: Some(AdminToken::new(ADMIN_TOKEN).unwrap()),
+        reload_interval: std::time::Duration::ZERO,
+        ..ServerOptions::default()
+    }
+}
+
 /// A server running in this process.
 pub struct TestServer {
     /// `http://127.0.0.1:PORT`.
@@ -74,7 +89,12 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server with `source` loaded and a body limit of `body_limit` bytes.
     pub async fn start(source: ModelSource, body_limit: usize) -> Self {
-        let state = AppState::new(source, body_limit);
+        Self::start_with_options(source, options(body_limit)).await
+    }
+
+    /// Starts a server with `source` loaded and `options`.
+    pub async fn start_with_options(source: ModelSource, options: ServerOptions) -> Self {
+        let state = AppState::new(source, options);
         state.reload().await.expect("the test model loads");
         Self::start_with(state).await
     }

@@ -1,0 +1,132 @@
+//! Middleware of the router: the request-head limits and the `Host` check,
+//! load shedding, and JSON bodies for every error response.
+//!
+//! The limits below sit under hyper's own (100 headers, 64 KiB URIs,
+//! ~400 KiB heads), so a request that breaks them gets this server's JSON
+//! error rather than hyper's bare status line.
+
+use std::sync::Arc;
+
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::{Request, State};
+use axum::http::header::{CONTENT_TYPE, HOST};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tokio::sync::Semaphore;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower::load_shed::LoadShedLayer;
+use tower::{BoxError, ServiceBuilder};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The longest request target (path and query) accepted, in bytes (longer is a 414).
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// The most request header fields accepted (more is a 431).
+pub const MAX_HEADERS: usize = 64;
+/// The most bytes of request header names and values accepted (more is a 431).
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+/// The `Retry-After` of a shed request, in seconds.
+pub const SHED_RETRY_AFTER: u64 = 1;
+
+/// Middleware: 414 `uri_too_long`, 431 `headers_too_large` and 421
+/// `host_not_allowed` (see [`crate::hosts`]) before any handler runs.
+pub async fn check_head(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let uri = request.uri();
+    let target = uri.path_and_query().map_or(0, |pq| pq.as_str().len());
+    if target > MAX_URI_BYTES {
+        return ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("the request target is {target} bytes; at most {MAX_URI_BYTES} are accepted"),
+        )
+        .into_response();
+    }
+    let headers = request.headers();
+    let bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
+        return ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            format!(
+                "{} header fields of {bytes} bytes; at most {MAX_HEADERS} fields and {MAX_HEADER_BYTES} bytes are accepted",
+                headers.len()
+            ),
+        )
+        .into_response();
+    }
+    let host = headers
+        .get(HOST)
+        .map(|h| h.to_str().unwrap_or("\u{fffd}"))
+        .or_else(|| uri.authority().map(|a| a.as_str()));
+    if let Some(host) = host {
+        if !state.options().allowed_hosts.allows(host) {
+            return ApiError::new(
+                StatusCode::MISDIRECTED_REQUEST,
+                "host_not_allowed",
+                "this server does not answer to that Host name (see --allowed-hosts)",
+            )
+            .at("Host")
+            .into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// Middleware: gives every error response without a body type (those of
+/// tower and tower-http layers: timeouts, limits) a JSON [`ApiError`] body
+/// whose code is the status's reason in snake case (`request_timeout`),
+/// keeping its headers (`Retry-After`, `Allow`, `x-request-id`).
+pub async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error())
+        || response.headers().contains_key(CONTENT_TYPE)
+    {
+        return response;
+    }
+    let (parts, _) = response.into_parts();
+    let reason = status.canonical_reason().unwrap_or("error");
+    let code = reason.to_ascii_lowercase().replace([' ', '-'], "_");
+    let mut json = ApiError::new(status, &code, reason.to_owned()).into_response();
+    for (name, value) in &parts.headers {
+        if name != axum::http::header::CONTENT_LENGTH {
+            json.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    json
+}
+
+/// `router`'s routes, shedding requests (503 `overloaded` with
+/// `Retry-After`) while `permits` requests are being handled: tower's load
+/// shedding over one concurrency limit shared by every route it wraps.
+pub fn shed<S: Clone + Send + Sync + 'static>(
+    router: axum::Router<S>,
+    permits: Arc<Semaphore>,
+) -> axum::Router<S> {
+    router.route_layer(
+        ServiceBuilder::new()
+            .layer(HandleErrorLayer::new(overloaded))
+            .layer(LoadShedLayer::new())
+            .layer(GlobalConcurrencyLimitLayer::with_semaphore(permits)),
+    )
+}
+
+/// The response of a shed request (or of any other layer error).
+async fn overloaded(error: BoxError) -> ApiError {
+    if error.is::<tower::load_shed::error::Overloaded>() {
+        let mut e = ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "overloaded",
+            "the server is handling as many requests as it allows; retry shortly",
+        );
+        e.retry_after = Some(SHED_RETRY_AFTER);
+        e
+    } else {
+        ApiError::internal(error)
+    }
+}
