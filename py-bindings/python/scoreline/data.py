@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from . import _optional
 from . import _scoreline as _native
 
 
@@ -16,7 +17,7 @@ def read_football_data(path_or_dir: Any, *, divisions: list[str] | None = None, 
     folder, e.g. ``"1920"`` also for July 2020), HomeTeam, AwayTeam, FTHG, FTAG
     (floats; NaN for unplayed fixtures) and the odds families B365, PS, PSC, Avg, Max
     (H/D/A) and B365, P, Avg over/under 2.5, as floats (NaN where missing)."""
-    import pandas as pd
+    pd = _optional.pandas("scoreline.read_football_data")
 
     root = Path(os.fspath(path_or_dir))
     if root.is_file():
