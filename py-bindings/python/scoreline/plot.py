@@ -48,9 +48,9 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (6.0, 5.0)) -> Axes:
 
 def _frame(obj: Any, what: str) -> Any:
     """``obj`` as a pandas DataFrame (a dict of columns or records is accepted)."""
-    from ._optional import pandas
+    from ._optional import require
 
-    pd = pandas(f"scoreline.plot.{what}")
+    pd = require("pandas", f"scoreline.plot.{what}", "plot")
     return obj if isinstance(obj, pd.DataFrame) else pd.DataFrame(obj)
 
 
