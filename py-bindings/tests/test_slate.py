@@ -68,7 +68,7 @@ def test_explain_adds_up_and_errors_are_typed(model: scoreline.DixonColes) -> No
     with pytest.raises(scoreline.UnknownTeamError, match="fixture 0"):
         slate.explain(model, "Arsenl", "Chelsea")
     with pytest.raises(scoreline.PredictError, match="budget"):
-        slate.optimise(model, pd.DataFrame({"home": ["Arsenal"], "away": ["Chelsea"]}), budget=0)
+        slate.optimise(model, pd.DataFrame({"HomeTeam": ["Arsenal"], "AwayTeam": ["Chelsea"]}), budget=0)
 
 
 def test_explain_says_which_rate_each_term_enters(model: scoreline.DixonColes) -> None:
