@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import _columns as col
+from . import _optional
 from . import _scoreline as _native
 
 METHODS = (
@@ -49,8 +50,7 @@ def implied(odds: Any, method: str = "shin") -> Any:
         raise _native.OddsError(f"odds must have at least two outcomes per row, got shape {arr.shape}")
     probs = np.asarray(_native.odds_implied(table, method))
     if frame is not None:
-        import pandas as pd  # the input is a DataFrame, so pandas is there
-
+        pd = _optional.pandas("scoreline.odds.implied")  # the input is a DataFrame, so pandas is there
         return pd.DataFrame(probs, index=frame.index, columns=outcome_names([str(c) for c in frame.columns]))
     return probs[0] if one_row else probs
 

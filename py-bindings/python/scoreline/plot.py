@@ -43,7 +43,7 @@ def _axes(ax: Axes | None, figsize: tuple[float, float] = (6.0, 5.0)) -> Axes:
     import matplotlib.pyplot as plt
 
     _, new = plt.subplots(figsize=figsize)
-    return new  # type: ignore[no-any-return]
+    return new
 
 
 def _frame(obj: Any, what: str) -> Any:
