@@ -9,7 +9,8 @@ exp(−ξ·days) from the latest date in the fitted data):
 Every number is the median of at least 3 timed runs after a warm-up of the
 same call (``common.warm_up``: at least 3 calls and 1 s, at most 20 s), as
 on our side of each row; penaltyblog's first fits of a session are several
-times slower than its warm ones.
+times slower than its warm ones. BLAS runs on one thread
+(``common.one_thread``), as our single-threaded fits do.
 
 * ``fit_one_season_weighted``: E0 2023-24 (380 matches), median of 7 fits
   (3 with ``--quick``);
@@ -58,6 +59,7 @@ from common import (
     largest_component,
     load_football_data,
     load_international,
+    one_thread,
     warm_up,
 )
 
@@ -148,6 +150,7 @@ def main() -> int:
 
     notes: list[str] = [
         "fit times = DixonColesGoalModel(...) construction + default fit() (SLSQP), weights precomputed",
+        "medians of warm runs (common.warm_up), BLAS on one thread (common.one_thread)",
         f"predict = model.predict(home, away, max_goals={PREDICT_MAX_GOALS}) + .home_draw_away",
     ]
     out: dict[str, Any] = {"peer": "penaltyblog", "version": penaltyblog.__version__}
@@ -229,4 +232,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    with one_thread():
+        sys.exit(main())

@@ -4,8 +4,9 @@ same one-season DataFrame (E0 2023-24, time-decay weights ξ = 0.0018), and
 ``predict_proba`` for 10,000 fixtures against a loop of penaltyblog's
 ``predict``. Uses the scoreline wheel installed in the environment. Prints one
 JSON line of median seconds of warm calls on both sides (``common.median_time``:
-a warm-up of at least 3 calls and 1 s, then the median), and the first, cold
-call of each fit for the record.
+a warm-up of at least 3 calls and 1 s, then the median), with BLAS on one
+thread as our side runs (``common.one_thread``), and the first, cold call of
+each fit for the record.
 
 Rerun: ``.venv/bin/python benches/peers/bench_python.py [--quick]``
 """
@@ -23,7 +24,7 @@ import penaltyblog
 from penaltyblog.models import DixonColesGoalModel, dixon_coles_weights
 
 import scoreline
-from common import data_dir, median_time
+from common import data_dir, median_time, one_thread
 
 
 def _once(fn: Any) -> float:
@@ -67,11 +68,12 @@ def main() -> None:
         "scoreline_fit_first_call": cold_ours,
         "penaltyblog_fit_first_call": cold_peer,
         "penaltyblog_version": penaltyblog.__version__,
-        "notes": "medians of warm calls on both sides (see common.warm_up)"
+        "notes": "medians of warm calls on both sides (see common.warm_up), BLAS on one thread (common.one_thread)"
         + ("" if not quick else "; penaltyblog predict: 1,000 calls scaled to 10,000"),
     }
     print(json.dumps(out))
 
 
 if __name__ == "__main__":
-    main()
+    with one_thread():
+        main()

@@ -210,6 +210,17 @@ def warm_up(fn: Callable[[], Any]) -> int:
             return calls
 
 
+def one_thread() -> Any:
+    """A context in which BLAS and OpenMP pools (numpy's, scipy's) run on one
+    thread, as our fits and predictions do (one core each side). penaltyblog's
+    SLSQP fit spends its time in small BLAS calls; with OpenBLAS's default
+    two threads on this 2-core machine under load, its E0 2023-24 fit took
+    0.5-2.3 s against 0.06-0.08 s on one thread (threadpoolctl, same run)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
 def median_time(fn: Callable[[], Any], runs: int) -> float:
     """The median wall time of ``fn`` in seconds over ``runs`` calls (at
     least 3), after :func:`warm_up`: every row of ``make bench`` compares

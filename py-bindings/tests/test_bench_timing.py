@@ -39,3 +39,14 @@ def test_warm_up_is_bounded_for_slow_calls(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(common, "WARMUP_MAX_S", 0.12)
     n = common.warm_up(fn)  # type: ignore[arg-type]
     assert n == len(calls) and 2 <= n <= 4  # not the ~20 calls that WARMUP_S = 1 s would take
+
+
+def test_peers_run_blas_on_one_thread_like_our_fits() -> None:
+    """Under load, OpenBLAS's two threads made penaltyblog's fit 10-30x slower than on one."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import numpy as np
+
+    np.ones((2, 2)) @ np.ones((2, 2))  # load numpy's BLAS
+    with common.one_thread():
+        pools = threadpoolctl.threadpool_info()
+        assert pools and all(p["num_threads"] == 1 for p in pools)
