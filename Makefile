@@ -9,7 +9,7 @@ export SCORELINE_DATA_DIR ?= $(abspath $(CURDIR)/../shared/data)
 PEERS_OUT := $(CURDIR)/target/peers
 export SCORELINE_PEERS_DIR := $(PEERS_OUT)
 
-.PHONY: demo test bench bench-server chaos chaos-short fuzz lint fmt venv peer-refs rust-test server-test wheel test-wheel python-test
+.PHONY: demo test bench bench-server chaos chaos-short fuzz lint fmt venv build-venv peer-refs rust-test server-test wheel test-wheel python-test
 
 ## demo: fit the Premier League + Championship and print ratings and predictions,
 ## then the walk-forward backtest against the closing line with value betting, per season,
@@ -91,29 +91,50 @@ fuzz:
 	cd server-example/fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run predict_json \
 		corpus/predict_json seeds/predict_json regressions/predict_json -- -max_total_time=$(FUZZ_SECONDS)
 
+## build-venv: a small virtual environment with only maturin (the version
+## pinned in requirements-dev.txt), all that building a wheel needs
+BUILD_VENV := $(CURDIR)/.venv-build
+MATURIN_PIN := $(shell grep -E '^maturin==' requirements-dev.txt)
+
+build-venv: $(BUILD_VENV)/.installed
+
+$(BUILD_VENV)/.installed: requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
+	[ -x $(BUILD_VENV)/bin/python ] || $(PYTHON) -m venv $(BUILD_VENV)
+	$(BUILD_VENV)/bin/python -m pip install -q '$(MATURIN_PIN)'
+	touch $@
+
 ## wheel: the release wheel of the Python package, in target/wheels
-wheel: venv
+wheel: build-venv
 	rm -f target/wheels/scoreline-*.whl
-	$(VENV)/bin/maturin build --release -q -m py-bindings/Cargo.toml -o target/wheels
+	$(BUILD_VENV)/bin/maturin build --release -q -m py-bindings/Cargo.toml -o target/wheels
 
 WHEEL_VENV := $(CURDIR)/.venv-wheel
+MINIMAL_VENV := $(CURDIR)/.venv-minimal
 
 ## test-wheel: the wheel python-test installs, in target/test-wheels: the same
 ## code as `make wheel`, built with the wheel-test profile (no fat LTO)
-test-wheel: venv
+test-wheel: build-venv
 	rm -f target/test-wheels/scoreline-*.whl
-	$(VENV)/bin/maturin build --profile wheel-test -q -m py-bindings/Cargo.toml -o target/test-wheels
+	$(BUILD_VENV)/bin/maturin build --profile wheel-test -q -m py-bindings/Cargo.toml -o target/test-wheels
 
 ## python-test: install a built wheel (what users get) into a fresh virtual
-## environment and run pytest, mypy --strict and the notebooks there
+## environment with only its declared dependencies and check that every
+## module imports and optional features name their extra; then into one with
+## the dev requirements and run pytest, mypy --strict and the notebooks
+## (executed from their folder, figures kept, copies in target/notebooks)
 python-test: test-wheel
+	rm -rf $(MINIMAL_VENV)
+	$(PYTHON) -m venv $(MINIMAL_VENV)
+	$(MINIMAL_VENV)/bin/python -m pip install -q target/test-wheels/scoreline-*.whl
+	$(MINIMAL_VENV)/bin/python py-bindings/tests/check_install.py
 	rm -rf $(WHEEL_VENV)
 	$(PYTHON) -m venv $(WHEEL_VENV)
 	$(WHEEL_VENV)/bin/python -m pip install -q --upgrade pip
 	$(WHEEL_VENV)/bin/python -m pip install -q -r requirements-dev.txt target/test-wheels/scoreline-*.whl
 	cd py-bindings && $(WHEEL_VENV)/bin/python -m pytest -q tests
 	$(WHEEL_VENV)/bin/mypy --strict py-bindings/typecheck/example.py
-	MPLBACKEND=Agg $(WHEEL_VENV)/bin/python py-bindings/notebooks/run_notebooks.py
+	$(WHEEL_VENV)/bin/python py-bindings/notebooks/run_notebooks.py --output-dir target/notebooks
 
 ## bench: side-by-side timings against the peers, written to target/bench/report.json
 bench: venv wheel

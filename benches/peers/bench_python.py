@@ -3,7 +3,10 @@
 same one-season DataFrame (E0 2023-24, time-decay weights ξ = 0.0018), and
 ``predict_proba`` for 10,000 fixtures against a loop of penaltyblog's
 ``predict``. Uses the scoreline wheel installed in the environment. Prints one
-JSON line of median seconds.
+JSON line of median seconds of warm calls on both sides (``common.median_time``:
+a warm-up of at least 3 calls and 1 s, then the median), with BLAS on one
+thread as our side runs (``common.one_thread``), and the first, cold call of
+each fit for the record.
 
 Rerun: ``.venv/bin/python benches/peers/bench_python.py [--quick]``
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from typing import Any
 
 import numpy as np
@@ -20,7 +24,13 @@ import penaltyblog
 from penaltyblog.models import DixonColesGoalModel, dixon_coles_weights
 
 import scoreline
-from common import data_dir, median_time
+from common import data_dir, median_time, one_thread
+
+
+def _once(fn: Any) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
 
 
 def main() -> None:
@@ -37,6 +47,9 @@ def main() -> None:
         model.fit()
         return model
 
+    # The first call of each, cold, for the record: penaltyblog's first fits
+    # are several times slower than its warm ones, which the rows compare.
+    cold_ours, cold_peer = _once(ours_fit), _once(peer_fit)
     ours = ours_fit()
     peer = peer_fit()
     home = np.resize(df["HomeTeam"].to_numpy(), 10_000)
@@ -51,12 +64,16 @@ def main() -> None:
         "scoreline_fit": median_time(ours_fit, 20 if not quick else 5),
         "penaltyblog_fit": median_time(peer_fit, runs),
         "scoreline_predict_10000": median_time(lambda: ours.predict_proba(home.tolist(), away.tolist()), runs),
-        "penaltyblog_predict_10000": median_time(peer_predict, 1 if not quick else 3) * (10_000 / peer_calls),
+        "penaltyblog_predict_10000": median_time(peer_predict, 3) * (10_000 / peer_calls),
+        "scoreline_fit_first_call": cold_ours,
+        "penaltyblog_fit_first_call": cold_peer,
         "penaltyblog_version": penaltyblog.__version__,
-        "notes": "" if not quick else "penaltyblog predict: 1,000 calls scaled to 10,000",
+        "notes": "medians of warm calls on both sides (see common.warm_up), BLAS on one thread (common.one_thread)"
+        + ("" if not quick else "; penaltyblog predict: 1,000 calls scaled to 10,000"),
     }
     print(json.dumps(out))
 
 
 if __name__ == "__main__":
-    main()
+    with one_thread():
+        main()

@@ -188,11 +188,46 @@ def decay_weights(
     return np.exp(-xi * days), reference
 
 
+#: Warm-up before timing: at least WARMUP_CALLS calls and WARMUP_S seconds,
+#: but no more than WARMUP_MAX_S seconds (a single slow call may exceed it).
+#: penaltyblog's first fits of a session run ~10x slower than from the
+#: third on (0.75 s, 0.34 s, then 0.05-0.07 s for E0 2023-24 here), so one
+#: warm-up call is not enough.
+WARMUP_CALLS = 3
+WARMUP_S = 1.0
+WARMUP_MAX_S = 20.0
+
+
+def warm_up(fn: Callable[[], Any]) -> int:
+    """Calls ``fn`` untimed until it is warm (see ``WARMUP_*``); returns the number of calls."""
+    start = time.perf_counter()
+    calls = 0
+    while True:
+        fn()
+        calls += 1
+        elapsed = time.perf_counter() - start
+        if (calls >= WARMUP_CALLS and elapsed >= WARMUP_S) or elapsed >= WARMUP_MAX_S:
+            return calls
+
+
+def one_thread() -> Any:
+    """A context in which BLAS and OpenMP pools (numpy's, scipy's) run on one
+    thread, as our fits and predictions do (one core each side). penaltyblog's
+    SLSQP fit spends its time in small BLAS calls; with OpenBLAS's default
+    two threads on this 2-core machine under load, its E0 2023-24 fit took
+    0.5-2.3 s against 0.06-0.08 s on one thread (threadpoolctl, same run)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
+
+
 def median_time(fn: Callable[[], Any], runs: int) -> float:
-    """The median wall time of ``fn`` in seconds over ``runs`` calls, after one warm-up call."""
-    fn()
+    """The median wall time of ``fn`` in seconds over ``runs`` calls (at
+    least 3), after :func:`warm_up`: every row of ``make bench`` compares
+    warm medians on both sides."""
+    warm_up(fn)
     times = []
-    for _ in range(runs):
+    for _ in range(max(runs, 3)):
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)

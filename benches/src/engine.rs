@@ -109,7 +109,7 @@ pub fn rows(quick: bool) -> Vec<Row> {
         .expect("backtest")
     };
     let refits = run().folds.len();
-    let t = median_seconds(|| drop(run()), if quick { 1 } else { 3 }, 0.0);
+    let t = median_seconds(|| drop(run()), 3, 0.0);
     let name = format!(
         "walk-forward: every E0 season ({} matches), matchday refits ({refits}), 3-year window",
         every.len()

@@ -61,10 +61,36 @@ impl Row {
     }
 }
 
-/// The median wall time of `f` in seconds, over at least `min_runs` runs and
-/// at least `min_total_s` seconds in all (after one warm-up run).
+/// Warm-up before timing, the same rule as the peer scripts'
+/// `common.warm_up`: at least this many untimed calls…
+pub const WARMUP_CALLS: usize = 3;
+/// …and at least this many seconds of them…
+pub const WARMUP_S: f64 = 1.0;
+/// …but no more than this many seconds (one slow call may exceed it).
+pub const WARMUP_MAX_S: f64 = 20.0;
+
+/// Calls `f` untimed until it is warm: at least [`WARMUP_CALLS`] calls and
+/// [`WARMUP_S`] seconds, stopping after [`WARMUP_MAX_S`] seconds. Returns
+/// the number of calls.
+pub fn warm_up<F: FnMut()>(mut f: F) -> usize {
+    let start = Instant::now();
+    let mut calls = 0;
+    loop {
+        f();
+        calls += 1;
+        let elapsed = start.elapsed().as_secs_f64();
+        if (calls >= WARMUP_CALLS && elapsed >= WARMUP_S) || elapsed >= WARMUP_MAX_S {
+            return calls;
+        }
+    }
+}
+
+/// The median wall time of `f` in seconds, over at least `min_runs` runs
+/// (and never fewer than 3) and at least `min_total_s` seconds in all,
+/// after [`warm_up`]: every row compares warm medians on both sides.
 pub fn median_seconds<F: FnMut()>(mut f: F, min_runs: usize, min_total_s: f64) -> f64 {
-    f();
+    warm_up(&mut f);
+    let min_runs = min_runs.max(3);
     let mut times = Vec::new();
     let start = Instant::now();
     while times.len() < min_runs || start.elapsed().as_secs_f64() < min_total_s {
@@ -164,4 +190,28 @@ pub fn write_report(rows: &[Row]) -> std::io::Result<PathBuf> {
     let text = serde_json::to_string_pretty(rows).map_err(std::io::Error::other)?;
     std::fs::write(&path, text)?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// A function whose first calls are slow (as penaltyblog's first fits
+    /// are) is timed warm.
+    #[test]
+    fn median_seconds_skips_slow_first_calls() {
+        let mut calls = 0;
+        let median = median_seconds(
+            || {
+                calls += 1;
+                let ms = if calls <= 3 { 80 } else { 2 };
+                std::thread::sleep(Duration::from_millis(ms));
+            },
+            3,
+            0.0,
+        );
+        assert!(median < 0.02, "timed cold: median {median} s");
+        assert!(calls >= WARMUP_CALLS + 3);
+    }
 }

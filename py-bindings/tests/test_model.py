@@ -159,8 +159,16 @@ def test_repr_and_html(model: scoreline.DixonColes) -> None:
     assert "<table>" in model._repr_html_()
     assert "not fitted" in repr(scoreline.DixonColes())
     ratings = model.ratings()
-    assert list(ratings.columns[:5]) == ["team", "attack", "defence", "attack_se", "defence_se"]
+    assert list(ratings.columns) == ["team", "attack", "defence", "strength", "attack_se", "defence_se"]
     assert ratings["attack"].sum() == pytest.approx(0.0, abs=1e-9)
+
+
+def test_ratings_call_the_total_strength_as_the_server_does(model: scoreline.DixonColes) -> None:
+    """Issue 15 item 9: one name for attack + defence (the server's ``strength``), strongest first."""
+    ratings = model.ratings()
+    assert "overall" not in ratings.columns
+    np.testing.assert_allclose(ratings["strength"], ratings["attack"] + ratings["defence"], rtol=0, atol=1e-15)
+    assert ratings["strength"].is_monotonic_decreasing
 
 
 def test_fit_releases_the_gil(season_2324: pd.DataFrame) -> None:

@@ -50,5 +50,13 @@ def backtest_and_bet(matches: Any) -> float:
     return betting.final_bankroll
 
 
+def plot_fixture(model: scoreline.DixonColes, home: str, away: str) -> str:
+    """Draws a score grid through the lazily loaded ``scoreline.plot``; returns the title."""
+    from matplotlib.axes import Axes
+
+    ax: Axes = scoreline.plot.score_grid(model.predict(home, away), home=home, away=away)
+    return ax.get_title()
+
+
 if __name__ == "__main__":
     print(fit_and_price(["A", "B", "C", "A"], ["B", "C", "A", "C"], [2, 1, 0, 3], [1, 1, 2, 0]))

@@ -2,10 +2,21 @@
 score grids and betting markets, with metrics and calibration.
 
 Every computation runs in Rust (the native module ``scoreline._scoreline``);
-this package adds pandas and numpy conveniences.
+this package adds pandas and numpy conveniences. Only numpy is required:
+functions that return DataFrames need pandas (``pip install "scoreline[pandas]"``),
+``scoreline.plot`` needs matplotlib (``scoreline[plot]``) and
+``scoreline.mlflow`` needs MLflow (``scoreline[mlflow]``); without them they
+raise :class:`OptionalDependencyError` (an ``ImportError``) naming the extra.
+``scoreline.plot`` and ``scoreline.mlflow`` are imported on first use.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from . import backtest, betting, calibration, metrics, odds, slate
+from ._optional import OptionalDependencyError
 from ._scoreline import (
     BacktestError,
     BettingError,
@@ -25,6 +36,13 @@ from ._scoreline import (
 from .data import read_football_data
 from .model import DixonColes, NotFittedError
 
+if TYPE_CHECKING:
+    from . import mlflow as mlflow
+    from . import plot as plot
+
+#: Submodules imported on first attribute access (they need optional extras).
+_LAZY_SUBMODULES = ("mlflow", "plot")
+
 __all__ = [
     "BacktestError",
     "BettingError",
@@ -37,6 +55,7 @@ __all__ = [
     "ModelFileError",
     "NotFittedError",
     "OddsError",
+    "OptionalDependencyError",
     "PredictError",
     "ScoreGrid",
     "ScorelineError",
@@ -50,3 +69,15 @@ __all__ = [
     "read_football_data",
     "slate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``scoreline.plot`` and ``scoreline.mlflow`` without an explicit import;
+    a missing extra raises :class:`OptionalDependencyError`."""
+    if name in _LAZY_SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES))

@@ -24,9 +24,10 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _columns as col
+from . import _optional
 from . import _scoreline as _native
 
-__all__ = ["BacktestResult", "ProgressCallback", "football_data_report", "market_report", "walk_forward"]
+__all__ = ["BacktestResult", "ProgressCallback", "football_data_report", "market_report", "tune_xi", "walk_forward"]
 
 #: ``progress(done, total)``: folds finished so far out of all folds.
 ProgressCallback = Callable[[int, int], Any]
@@ -217,7 +218,7 @@ def walk_forward(
     >>> bool(abs(result.predictions[["p_home", "p_draw", "p_away"]].sum(axis=1) - 1).max() < 1e-12)
     True
     """
-    import pandas as pd
+    pd = _optional.pandas("scoreline.backtest.walk_forward")
 
     arrays = col.match_arrays(
         data,
@@ -334,7 +335,7 @@ def market_report(
     >>> report = result.market_report()                     # doctest: +SKIP
     >>> report[["league", "season", "model_rps", "market_rps", "dm_p_value"]]  # doctest: +SKIP
     """
-    import pandas as pd
+    pd = _optional.pandas("scoreline.backtest.market_report")
 
     if not isinstance(result, BacktestResult):
         result = walk_forward(result, **walk_forward_options)
@@ -342,6 +343,53 @@ def market_report(
         raise TypeError(f"walk_forward options {sorted(walk_forward_options)} given with a finished BacktestResult")
     frame = pd.DataFrame(result.native.market_report_columns(_codes(seasons) or []))
     frame["matches"] = frame["matches"].astype("int64")
+    return frame
+
+
+def tune_xi(
+    data: Any,
+    xis: Iterable[float] = (0.0, 0.0006, 0.0012, 0.0018, 0.0024, 0.0030, 0.0036),
+    **walk_forward_options: Any,
+) -> Any:
+    """The time-decay curve: one walk-forward backtest per ξ in ``xis``
+    (each ≥ 0, increasing), scored by the mean out-of-sample log-likelihood
+    of the 1X2 outcome ``(1/n) Σ ln p(outcome)`` (Dixon & Coles 1997, §4.5:
+    choose the ξ that maximises it) and the mean RPS.
+
+    ``walk_forward_options`` go to :func:`walk_forward` (``seasons``,
+    ``leagues``, ``refit``, ``window_days``, ``ridge``…; not ``xi``).
+    Returns a DataFrame with columns xi, log_likelihood, rps, matches, one
+    row per ξ; ``.attrs["best_xi"]`` is the ξ with the highest
+    log-likelihood. Plot it with :func:`scoreline.plot.xi_curve`. Each point
+    is a whole backtest, so the cost is ``len(xis)`` backtests.
+    """
+    from . import metrics
+
+    pd = _optional.pandas("scoreline.backtest.tune_xi")
+    if "xi" in walk_forward_options:
+        raise _native.BacktestError("tune_xi: give the ξ values as xis, not xi")
+    grid = [float(x) for x in xis]
+    if not grid or any(not np.isfinite(x) or x < 0 for x in grid) or any(b <= a for a, b in zip(grid, grid[1:])):
+        raise _native.BacktestError(f"xis = {grid}: needs at least one finite ξ ≥ 0, strictly increasing")
+    walk_forward_options.setdefault("progress", False)
+    rows = []
+    for xi in grid:
+        result = walk_forward(data, xi=xi, **walk_forward_options)
+        p = result.predictions
+        if not len(p):
+            raise _native.BacktestError(f"xi = {xi}: the backtest predicted no match (skipped {result.skipped})")
+        probs = p[["p_home", "p_draw", "p_away"]].to_numpy(dtype=np.float64)
+        outcome = p["outcome"].to_numpy(dtype=np.int64)
+        rows.append(
+            {
+                "xi": xi,
+                "log_likelihood": float(np.mean(np.log(probs[np.arange(len(outcome)), outcome]))),
+                "rps": metrics.rps(probs, outcome),
+                "matches": len(outcome),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame.attrs["best_xi"] = float(frame["xi"].iloc[int(frame["log_likelihood"].to_numpy().argmax())])
     return frame
 
 
@@ -380,7 +428,7 @@ def football_data_report(
     import os
     from pathlib import Path
 
-    import pandas as pd
+    pd = _optional.pandas("scoreline.backtest.football_data_report")
 
     root = Path(os.fspath(path))
     if root.name == "mmz4281":

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from . import _columns as col
+from . import _optional
 from . import _scoreline as _native
 
 __all__ = ["BettingResult", "kelly_fraction", "simulate"]
@@ -139,7 +140,7 @@ def simulate(
     >>> round(r.final_bankroll, 6)
     104.0
     """
-    import pandas as pd
+    pd = _optional.pandas("scoreline.betting.simulate")
 
     probs = _table(probabilities, "probabilities")
     prices = _table(odds, "odds")

@@ -7,6 +7,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from . import _optional
 from . import _scoreline as _native
 
 __all__ = [
@@ -94,7 +95,7 @@ def read_football_data(
     case, spacing or look-alike characters) is issued as a ``DataQualityWarning``
     subclass each and listed in ``frame.attrs["warnings"]`` as
     ``{"kind": ..., "message": ...}`` dicts."""
-    import pandas as pd
+    pd = _optional.pandas("scoreline.read_football_data")
 
     root = Path(os.fspath(path_or_dir))
     if root.is_file():

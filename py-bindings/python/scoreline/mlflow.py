@@ -14,12 +14,25 @@ import os
 import tempfile
 from typing import Any
 
-import mlflow
-import mlflow.pyfunc
 import numpy as np
-import pandas as pd
-from mlflow.models import ModelSignature, infer_signature
-from mlflow.types import ColSpec, Schema
+
+from ._optional import missing
+
+try:
+    import pandas as pd
+except ModuleNotFoundError as _exc:
+    if _exc.name != "pandas":
+        raise
+    raise missing("scoreline.mlflow", "pandas", "mlflow") from _exc
+try:
+    import mlflow
+    import mlflow.pyfunc
+    from mlflow.models import ModelSignature, infer_signature
+    from mlflow.types import ColSpec, Schema
+except ModuleNotFoundError as _exc:
+    if _exc.name != "mlflow":
+        raise
+    raise missing("scoreline.mlflow", "mlflow", "mlflow") from _exc
 
 from ._scoreline import DataError
 from .model import DixonColes

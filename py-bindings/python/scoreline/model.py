@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from . import _columns as col
+from . import _optional
 from ._scoreline import DataError, FittedModel, ScoreGrid, ScorelineError
 
 
@@ -153,7 +154,7 @@ class DixonColes:
         """A DataFrame of the usual markets per fixture (1X2, expected goals,
         over 1.5/2.5/3.5, both teams to score, double chance, draw no bet,
         expected points, most likely score)."""
-        import pandas as pd
+        pd = _optional.pandas("DixonColes.predict_markets")
 
         home_names = col.strings(col.column(fixtures, home, "home"), "home")
         away_names = col.strings(col.column(fixtures, away, "away"), "away")
@@ -180,12 +181,15 @@ class DixonColes:
         return self.fitted_model.teams  # type: ignore[no-any-return]
 
     def ratings(self) -> Any:
-        """A DataFrame: team, attack, defence and their standard errors, best first."""
-        import pandas as pd
+        """A DataFrame, strongest first: team, attack, defence (log scale,
+        average 0; a larger defence concedes less), ``strength = attack +
+        defence`` (the server's name too) and the standard errors
+        attack_se, defence_se (NaN when not computed)."""
+        pd = _optional.pandas("DixonColes.ratings")
 
         frame = pd.DataFrame(self.fitted_model.ratings_columns())
-        frame["overall"] = frame["attack"] + frame["defence"]
-        return frame.sort_values("overall", ascending=False).reset_index(drop=True)
+        frame.insert(3, "strength", frame["attack"] + frame["defence"])
+        return frame.sort_values("strength", ascending=False).reset_index(drop=True)
 
     def summary(self) -> dict[str, Any]:
         """The fit summary: log_likelihood, iterations, converged, gradient_norm, …"""

@@ -4,20 +4,29 @@ combinations, and explanations — computed in Rust."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import numpy as np
 
 from . import _columns as col
+from . import _optional
 from . import _scoreline as _native
 from .model import DixonColes
 
 OUTCOMES = ("home", "draw", "away")
 
 
-def evaluate(model: DixonColes, fixtures: Any, *, home: str = "home", away: str = "away", neutral: str | None = None) -> Any:
-    """A DataFrame per fixture: p_home, p_draw, p_away, most_likely, its probability and the entropy (nats)."""
-    import pandas as pd
+def evaluate(
+    model: DixonColes, fixtures: Any, *, home: Any = "HomeTeam", away: Any = "AwayTeam", neutral: Any = None
+) -> Any:
+    """A DataFrame per fixture: home_team, away_team, p_home, p_draw, p_away,
+    most_likely (``home``, ``draw`` or ``away``), its probability and the
+    entropy (nats). ``home``, ``away`` and ``neutral`` are column names in
+    ``fixtures`` (by default football-data's ``HomeTeam`` and ``AwayTeam``, as
+    in :meth:`DixonColes.fit` and :meth:`DixonColes.predict_markets`) or the
+    values themselves."""
+    pd = _optional.pandas("scoreline.slate.evaluate")
 
     h = [str(v) for v in col.strings(col.column(fixtures, home, "home"), "home")]
     a = [str(v) for v in col.strings(col.column(fixtures, away, "away"), "away")]
@@ -26,8 +35,8 @@ def evaluate(model: DixonColes, fixtures: Any, *, home: str = "home", away: str 
     p = np.asarray(out["probabilities"])
     return pd.DataFrame(
         {
-            "home": h,
-            "away": a,
+            "home_team": h,
+            "away_team": a,
             "p_home": p[:, 0],
             "p_draw": p[:, 1],
             "p_away": p[:, 2],
@@ -54,19 +63,56 @@ def optimise(model: DixonColes, fixtures: Any, *, budget: int, at_least: int | N
 
 
 def explain(model: DixonColes, home: str, away: str, neutral: bool = False) -> Any:
-    """A DataFrame of the terms of log λ (intercept first), the 1X2 after
-    adding each, and the change each made; the last row is the prediction."""
-    import pandas as pd
+    """Why the model prices a fixture as it does: a DataFrame of the terms of
+    ``log λ_home = μ + γ + attack[home] − defence[away]`` and
+    ``log λ_away = μ + attack[away] − defence[home]``, added one at a time
+    from the league average (the intercept μ, first row), with the 1X2 after
+    adding each and the change each made; the last row is the prediction.
+
+    Columns: ``term`` (the engine's and the server's name, e.g.
+    ``"home defence (Arsenal)"``), ``rate`` (which rate the term enters:
+    ``home``, ``away``, or ``both`` for μ), ``effect`` (the term spelt out,
+    e.g. ``"−defence of Arsenal, in log λ_away"``: a defence enters the other
+    side's rate with a minus sign), ``value`` (its value in that log rate),
+    ``p_home``, ``p_draw``, ``p_away`` and ``change_home``, ``change_draw``,
+    ``change_away``."""
+    pd = _optional.pandas("scoreline.slate.explain")
 
     doc = json.loads(_native.slate_explain(model.fitted_model, home, away, neutral))
-    rows = [{"term": "league average (intercept)", "value": None, **{f"p_{k}": v for k, v in doc["baseline"].items()}}]
+    params = model.params
+    rows = [
+        {
+            "term": "league average (intercept)",
+            "rate": "both",
+            "effect": "μ, in log λ_home and log λ_away",
+            "value": params["intercept"],
+            **{f"p_{k}": v for k, v in doc["baseline"].items()},
+        }
+    ]
     for step in doc["steps"]:
+        rate = step.get("rate")
         rows.append(
             {
                 "term": step["term"],
+                "rate": rate,
+                "effect": _effect(step["term"], rate),
                 "value": step["value"],
                 **{f"p_{k}": v for k, v in step["probabilities"].items()},
                 **{f"change_{k}": v for k, v in step["change"].items()},
             }
         )
     return pd.DataFrame(rows)
+
+
+_TEAM_TERM = re.compile(r"^(home|away) (attack|defence) \((.*)\)$")
+
+
+def _effect(term: str, rate: str | None) -> str:
+    """The term spelt out with its sign and the rate it enters."""
+    where = "" if rate is None else f", in log λ_{rate}"
+    match = _TEAM_TERM.match(term)
+    if match is None:
+        return f"γ (home advantage){where}" if term == "home advantage" else f"{term}{where}"
+    side, kind, team = match.groups()
+    sign = "−" if kind == "defence" else "+"
+    return f"{sign}{kind} of {team} ({side} side){where}"
