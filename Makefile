@@ -159,3 +159,21 @@ docs: docs-venv docs-wheel-venv
 	cp -r target/doc $(DOCS_GEN)/rust
 	NO_MKDOCS_2_WARNING=1 $(DOCS_VENV)/bin/mkdocs build --strict
 	$(DOCS_VENV)/bin/python docs/scripts/check_links.py target/site --skip generated/rust
+
+## docs-test: every documented command, then the site's own tests
+docs-test: doc-blocks docs-screenshots
+
+## doc-blocks: run every sh/python/rust block of README.md, py-bindings/README.md
+## and docs/*.md in a fresh checkout with ../shared beside it
+## (tests/docs/run_doc_blocks.py; `<!-- doc-test: skip — reason -->` skips a block)
+doc-blocks: venv docs-venv docs-wheel-venv
+	$(DOCS_VENV)/bin/python tests/docs/run_doc_blocks.py $(DOC_BLOCKS)
+
+## docs-screenshots: the built site in headless Chromium (installed with apt-get
+## when missing): home page not blank, the notebook page's figures all there and
+## drawn; the preflight's messages. Screenshots are kept in target/docs-screenshots
+docs-screenshots: docs-venv
+	@command -v chromium >/dev/null || { echo "installing chromium (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	[ -f target/site/index.html ] || $(MAKE) --no-print-directory docs
+	$(DOCS_VENV)/bin/python -m pytest -q tests/docs
