@@ -81,9 +81,13 @@ def main() -> int:
             rel = page.relative_to(site)
             if target is None:
                 broken.append(f"{rel}: {link} (no such file)")
-            elif fragment and target.suffix == ".html" and not any(target.is_relative_to(s) for s in skip):
-                if fragment not in parse(target.resolve()).ids:
-                    broken.append(f"{rel}: {link} (no id {fragment!r} on {target.resolve().relative_to(site)})")
+            elif (
+                fragment
+                and target.suffix == ".html"
+                and not any(target.is_relative_to(s) for s in skip)
+                and fragment not in parse(target.resolve()).ids
+            ):
+                broken.append(f"{rel}: {link} (no id {fragment!r} on {target.resolve().relative_to(site)})")
     for line in broken:
         print(f"broken link: {line}", file=sys.stderr)
     print(f"check_links: {len(pages)} pages, {checked} internal links, {len(broken)} broken")

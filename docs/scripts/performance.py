@@ -46,8 +46,8 @@ def main() -> int:
         rows = json.loads(report.read_text(encoding="utf-8"))
         when = datetime.fromtimestamp(report.stat().st_mtime, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         lines += [
-            f"The table below is `{report.name}` as `make bench` last wrote it on the machine that built "
-            f"this site ({when}).",
+            (f"The table below is `{report.name}` as `make bench` last wrote it on the machine that built "
+            f"this site ({when})."),
             "",
             "| what | scoreline | peer | peer time | ratio |",
             "|---|---|---|---|---|",

@@ -109,9 +109,9 @@ def render(spec: dict[str, Any]) -> str:
     lines = [
         "# Server API reference",
         "",
-        f"Generated when this site was built from the live server's `/openapi.json` "
+        (f"Generated when this site was built from the live server's `/openapi.json` "
         f"(OpenAPI {spec.get('openapi', '?')}, {info.get('title', '')} {info.get('version', '')}). "
-        "The document itself: [openapi.json](openapi.json). How to run the server: [The server](../server.md).",
+        "The document itself: [openapi.json](openapi.json). How to run the server: [The server](../server.md)."),
         "",
         cell(info.get("description")),
         "",

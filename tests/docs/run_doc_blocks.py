@@ -55,7 +55,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_FILES = ["README.md", "py-bindings/README.md", "docs/*.md"]
 LANGUAGES = {"sh": "sh", "bash": "sh", "shell": "sh", "python": "python", "py": "python", "rust": "rust"}
-MARKER = re.compile(r"<!--\s*doc-test:\s*(\w[\w-]*)\s*(?:[—–:-]+\s*(.*?))?\s*-->", re.S)
+MARKER = re.compile(r"<!--\s*doc-test:\s*(\w[\w-]*)\s*(?:[—–:-]+\s*(.*?))?\s*-->", re.DOTALL)
 FENCE = re.compile(r"^(\s*)(```+|~~~+)\s*([\w+-]*)[^\n]*$")
 NEVER_RUN = [
     (re.compile(r"^\s*make\s+test\s*(#.*)?$"), "`make test` runs this runner: running it here would recurse"),
@@ -104,7 +104,7 @@ def extract(path: Path, rel: str) -> list[Block]:
             body = []
             i += 1
             while i < len(lines) and not lines[i].strip().startswith(ticks):
-                body.append(lines[i][len(indent):] if lines[i].startswith(indent) else lines[i])
+                body.append(lines[i].removeprefix(indent))
                 i += 1
             i += 1
             language = LANGUAGES.get(lang)
@@ -244,7 +244,7 @@ def main() -> int:
         else:
             try:
                 proc = subprocess.run(
-                    command, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                    command, check=False, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                     stderr=subprocess.STDOUT, timeout=TIMEOUTS[block.language],
                 )
                 output, ok = proc.stdout.decode(errors="replace"), proc.returncode == 0

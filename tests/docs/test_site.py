@@ -119,7 +119,7 @@ def test_notebook_page_figures_render_in_chromium(site: Path, browser, tmp_path:
     copy = probed_copy(page)
     try:
         dom = browser.dump_dom(copy)
-        match = re.search(r'<pre id="doc-test-result">(.*?)</pre>', dom, re.S)
+        match = re.search(r'<pre id="doc-test-result">(.*?)</pre>', dom, re.DOTALL)
         assert match, "the probe did not run in the notebook page"
         shown = json.loads(match.group(1).replace("&quot;", '"'))
         assert len(shown) == executed_figures() >= 1
@@ -151,7 +151,7 @@ def test_first_figure_is_drawn_pixel_for_pixel(site: Path, browser, tmp_path: Pa
 
 def article_text(html: str) -> str:
     """The text of the page's content (Material's <article>), without the navigation."""
-    match = re.search(r"<article[^>]*>(.*?)</article>", html, re.S)
+    match = re.search(r"<article[^>]*>(.*?)</article>", html, re.DOTALL)
     assert match, "no <article> in the page"
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1)))
 
