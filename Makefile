@@ -165,9 +165,12 @@ docs-test: doc-blocks docs-screenshots
 
 ## doc-blocks: run every sh/python/rust block of README.md, py-bindings/README.md
 ## and docs/*.md in a fresh checkout with ../shared beside it
-## (tests/docs/run_doc_blocks.py; `<!-- doc-test: skip — reason -->` skips a block)
+## (tests/docs/run_doc_blocks.py; `<!-- doc-test: skip — reason -->` skips a block).
+## --release builds there use the wheel-test profile's settings (no fat LTO) to
+## keep CI in budget; DOC_BLOCKS_ARGS= runs them with the real release profile
+DOC_BLOCKS_ARGS ?= --fast-release
 doc-blocks: venv docs-venv docs-wheel-venv
-	$(DOCS_VENV)/bin/python tests/docs/run_doc_blocks.py $(DOC_BLOCKS)
+	$(DOCS_VENV)/bin/python tests/docs/run_doc_blocks.py $(DOC_BLOCKS_ARGS)
 
 ## docs-screenshots: the built site in headless Chromium (installed with apt-get
 ## when missing): home page not blank, the notebook page's figures all there and

@@ -14,6 +14,8 @@ on a developer's machine). Compiled dependencies are reused through
 CARGO_TARGET_DIR=<repo>/target (the checkout's own crates build anew, under
 their new paths); the checkout's ``.venv`` is a symlink to the repo's (made by
 ``make venv``). ``--in-place`` runs in the repository itself instead.
+``--fast-release`` gives ``--release`` builds the wheel-test profile's
+settings (no fat LTO), as ``make test`` does for the wheel it tests.
 
 How each block runs (cwd: the checkout's root):
 
@@ -196,6 +198,11 @@ def main() -> int:
     parser.add_argument("--only", help="run only blocks whose file:line or code contains this text")
     parser.add_argument("--list", action="store_true", help="list the blocks and exit")
     parser.add_argument("--venv", default=str(REPO / ".venv-wheel"), help="the venv with the scoreline wheel (default .venv-wheel)")
+    parser.add_argument(
+        "--fast-release", action="store_true",
+        help="build --release without fat LTO and with 16 codegen units (the wheel-test profile's settings, "
+        "through CARGO_PROFILE_RELEASE_*): the same code and the same commands, minutes less to build",
+    )
     args = parser.parse_args()
 
     patterns = args.files or DEFAULT_FILES
@@ -229,6 +236,9 @@ def main() -> int:
     env.pop("MAKEFLAGS", None)  # the blocks' own make runs are not part of ours
     env.pop("MAKELEVEL", None)
     env.setdefault("MPLBACKEND", "Agg")
+    if args.fast_release:
+        env.update(CARGO_PROFILE_RELEASE_LTO="false", CARGO_PROFILE_RELEASE_CODEGEN_UNITS="16",
+                   CARGO_PROFILE_RELEASE_OPT_LEVEL="2")
     print(f"doc blocks: {len(blocks)} in {len(paths)} files, running in {workdir}", flush=True)
 
     passed, failed, skipped = 0, [], 0
