@@ -151,7 +151,7 @@ docs-wheel-venv:
 docs: docs-venv docs-wheel-venv
 	rm -rf $(DOCS_GEN) target/site
 	mkdir -p $(DOCS_GEN)
-	MPLBACKEND=Agg $(WHEEL_VENV)/bin/python docs/scripts/execute_notebooks.py $(DOCS_GEN)
+	$(WHEEL_VENV)/bin/python docs/scripts/execute_notebooks.py $(DOCS_GEN)
 	cargo build -q -p scoreline-server
 	$(DOCS_VENV)/bin/python docs/scripts/server_api.py target/debug/scoreline-server "$$SCORELINE_DATA_DIR" $(DOCS_GEN)
 	$(DOCS_VENV)/bin/python docs/scripts/performance.py target/bench/report.json $(DOCS_GEN)/performance.md

@@ -42,7 +42,9 @@ def main() -> int:
     out = Path(sys.argv[1]).resolve()
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
     (out / "gallery").mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    # The kernel draws with matplotlib's inline backend, so every figure becomes
+    # an image/png output (MPLBACKEND=Agg would draw them to nowhere).
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     paths = sorted(NOTEBOOKS.glob("*.ipynb"))
     if not paths:
         print(f"no notebooks in {NOTEBOOKS}", file=sys.stderr)
