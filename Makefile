@@ -9,7 +9,8 @@ export SCORELINE_DATA_DIR ?= $(abspath $(CURDIR)/../shared/data)
 PEERS_OUT := $(CURDIR)/target/peers
 export SCORELINE_PEERS_DIR := $(PEERS_OUT)
 
-.PHONY: demo test bench bench-server chaos chaos-short fuzz lint fmt venv build-venv peer-refs rust-test server-test wheel test-wheel python-test
+.PHONY: demo test bench bench-server chaos chaos-short fuzz lint fmt venv build-venv peer-refs rust-test server-test wheel test-wheel python-test \
+	preflight docs docs-venv docs-wheel-venv docs-test doc-blocks docs-screenshots
 
 ## demo: fit the Premier League + Championship and print ratings and predictions,
 ## then the walk-forward backtest against the closing line with value betting, per season,
@@ -28,8 +29,15 @@ demo:
 	    echo; cargo run --release -q -p scoreline-dixon-coles --features fetch --example report -- --data data; \
 	fi
 
-## test: lint + every test (Rust, peer parity, Python)
-test: lint peer-refs rust-test server-test python-test
+## test: lint + every test (Rust, peer parity, Python), then the documentation:
+## the site is built (strict, links checked), every documented command runs, and
+## the rendered pages are screenshot-tested
+test: preflight lint peer-refs rust-test server-test python-test docs docs-test
+
+## preflight: what `make test` needs beyond a Rust toolchain and $(PYTHON):
+## adds missing rustup components, names any missing system package
+preflight:
+	PYTHON=$(PYTHON) bash tests/docs/preflight.sh
 
 venv: $(VENV)/.installed
 
@@ -147,3 +155,66 @@ bench-server:
 	command -v wrk >/dev/null || { echo "bench-server needs wrk: apt-get install wrk"; exit 1; }
 	cargo build --release -q -p scoreline-server
 	$(PYTHON) benches/server/bench_server.py
+
+DOCS_VENV := $(CURDIR)/.venv-docs
+DOCS_GEN := $(CURDIR)/docs/generated
+RUST_DOC_CRATES := -p scoreline-dixon-coles -p scoreline-metrics -p scoreline-calibration
+
+docs-venv: $(DOCS_VENV)/.installed
+
+$(DOCS_VENV)/.installed: requirements-docs.txt
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (set PYTHON=...)"; exit 1; }
+	[ -x $(DOCS_VENV)/bin/python ] || $(PYTHON) -m venv $(DOCS_VENV)
+	$(DOCS_VENV)/bin/python -m pip install -q --upgrade pip
+	$(DOCS_VENV)/bin/python -m pip install -q -r requirements-docs.txt
+	touch $@
+
+## docs-wheel-venv: the wheel venv python-test makes (scoreline installed from
+## a built wheel); made here only when it is missing, so `make docs` works alone
+docs-wheel-venv:
+	@if ! $(WHEEL_VENV)/bin/python -c 'import scoreline' 2>/dev/null; then \
+	    $(MAKE) --no-print-directory test-wheel; \
+	    rm -rf $(WHEEL_VENV); \
+	    $(PYTHON) -m venv $(WHEEL_VENV); \
+	    $(WHEEL_VENV)/bin/python -m pip install -q --upgrade pip; \
+	    $(WHEEL_VENV)/bin/python -m pip install -q -r requirements-dev.txt target/test-wheels/scoreline-*.whl; \
+	fi
+
+## docs: the documentation site in target/site. Generated first, into
+## docs/generated/: the executed notebooks and their figure gallery (wheel
+## venv), the server API from a live server's /openapi.json, the `make bench`
+## table (target/bench/report.json, when there), rustdoc of the crates. Then
+## mkdocs --strict (every warning is an error, internal links and anchors
+## checked) and a check of every internal link of the built HTML.
+docs: docs-venv docs-wheel-venv
+	rm -rf $(DOCS_GEN) target/site
+	mkdir -p $(DOCS_GEN)
+	$(WHEEL_VENV)/bin/python docs/scripts/execute_notebooks.py $(DOCS_GEN)
+	cargo build -q -p scoreline-server
+	$(DOCS_VENV)/bin/python docs/scripts/server_api.py target/debug/scoreline-server "$$SCORELINE_DATA_DIR" $(DOCS_GEN)
+	$(DOCS_VENV)/bin/python docs/scripts/performance.py target/bench/report.json $(DOCS_GEN)/performance.md
+	RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps $(RUST_DOC_CRATES)
+	cp -r target/doc $(DOCS_GEN)/rust
+	NO_MKDOCS_2_WARNING=1 $(DOCS_VENV)/bin/mkdocs build --strict
+	$(DOCS_VENV)/bin/python docs/scripts/check_links.py target/site --skip generated/rust
+
+## docs-test: every documented command, then the site's own tests
+docs-test: doc-blocks docs-screenshots
+
+## doc-blocks: run every sh/python/rust block of README.md, py-bindings/README.md
+## and docs/*.md in a fresh checkout with ../shared beside it
+## (tests/docs/run_doc_blocks.py; `<!-- doc-test: skip — reason -->` skips a block).
+## --release builds there use the wheel-test profile's settings (no fat LTO) to
+## keep CI in budget; DOC_BLOCKS_ARGS= runs them with the real release profile
+DOC_BLOCKS_ARGS ?= --fast-release
+doc-blocks: venv docs-venv docs-wheel-venv
+	$(DOCS_VENV)/bin/python tests/docs/run_doc_blocks.py $(DOC_BLOCKS_ARGS)
+
+## docs-screenshots: the built site in headless Chromium (installed with apt-get
+## when missing): home page not blank, the notebook page's figures all there and
+## drawn; the preflight's messages. Screenshots are kept in target/docs-screenshots
+docs-screenshots: docs-venv
+	@command -v chromium >/dev/null || { echo "installing chromium (apt-get)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	[ -f target/site/index.html ] || $(MAKE) --no-print-directory docs
+	$(DOCS_VENV)/bin/python -m pytest -q tests/docs
