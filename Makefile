@@ -32,7 +32,7 @@ demo:
 ## test: lint + every test (Rust, peer parity, Python), then the documentation:
 ## the site is built (strict, links checked), every documented command runs, and
 ## the rendered pages are screenshot-tested
-test: preflight lint peer-refs rust-test server-test python-test docs docs-test
+test: preflight lint peer-refs rust-test server-test chaos-short python-test docs docs-test
 
 ## preflight: what `make test` needs beyond a Rust toolchain and $(PYTHON):
 ## adds missing rustup components, names any missing system package

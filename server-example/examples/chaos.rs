@@ -481,7 +481,7 @@ fn main() {
     if sorted.is_empty() || p99 >= args.p99_ms {
         problems.push(format!("p99 {p99:.2} ms ≥ {} ms", args.p99_ms));
     }
-    if !(peak_rss < args.max_rss_mb) {
+    if peak_rss.partial_cmp(&args.max_rss_mb) != Some(std::cmp::Ordering::Less) {
         problems.push(format!(
             "peak RSS {peak_rss:.0} MB ≥ {} MB",
             args.max_rss_mb
