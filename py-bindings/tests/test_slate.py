@@ -76,14 +76,14 @@ def test_explain_says_which_rate_each_term_enters(model: scoreline.DixonColes) -
     defence on the other side's rate (not just ``home defence (Arsenal) -0.744``)."""
     frame = slate.explain(model, "Arsenal", "Chelsea").set_index("term")
     params = model.params
-    assert frame.loc["league average (intercept)", "rate"] == "both"
-    assert frame.loc["league average (intercept)", "value"] == pytest.approx(params["intercept"])
-    home_defence = frame.loc["home defence (Arsenal)"]
+    assert frame.loc["league average μ (both rates)", "rate"] == "both"
+    assert frame.loc["league average μ (both rates)", "value"] == pytest.approx(params["intercept"])
+    home_defence = frame.loc["−defence of Arsenal (away rate)"]
     assert home_defence["rate"] == "away"
     assert home_defence["value"] == pytest.approx(-params["defence"]["Arsenal"], abs=1e-15)
-    assert home_defence["effect"] == "−defence of Arsenal (home side), in log λ_away"
-    away_defence = frame.loc["away defence (Chelsea)"]
-    assert away_defence["rate"] == "home" and away_defence["effect"].startswith("−defence of Chelsea")
-    assert frame.loc["home attack (Arsenal)", "effect"] == "+attack of Arsenal (home side), in log λ_home"
-    assert frame.loc["away attack (Chelsea)", "rate"] == "away"
-    assert frame.loc["home advantage", "rate"] == "home"
+    away_defence = frame.loc["−defence of Chelsea (home rate)"]
+    assert away_defence["rate"] == "home"
+    assert away_defence["value"] == pytest.approx(-params["defence"]["Chelsea"], abs=1e-15)
+    assert frame.loc["attack of Arsenal (home rate)", "rate"] == "home"
+    assert frame.loc["attack of Chelsea (away rate)", "rate"] == "away"
+    assert frame.loc["home advantage γ (home rate)", "rate"] == "home"

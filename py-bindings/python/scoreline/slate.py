@@ -4,7 +4,6 @@ combinations, and explanations — computed in Rust."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import numpy as np
@@ -69,11 +68,11 @@ def explain(model: DixonColes, home: str, away: str, neutral: bool = False) -> A
     from the league average (the intercept μ, first row), with the 1X2 after
     adding each and the change each made; the last row is the prediction.
 
-    Columns: ``term`` (the engine's and the server's name, e.g.
-    ``"home defence (Arsenal)"``), ``rate`` (which rate the term enters:
-    ``home``, ``away``, or ``both`` for μ), ``effect`` (the term spelt out,
-    e.g. ``"−defence of Arsenal, in log λ_away"``: a defence enters the other
-    side's rate with a minus sign), ``value`` (its value in that log rate),
+    Columns: ``term`` (the engine's and the server's label, saying which log
+    rate the term enters, e.g. ``"attack of Arsenal (home rate)"`` or
+    ``"−defence of Arsenal (away rate)"``: a defence enters the other side's
+    rate with a minus sign), ``rate`` (``home``, ``away``, or ``both`` for μ),
+    ``value`` (its value in that log rate),
     ``p_home``, ``p_draw``, ``p_away`` and ``change_home``, ``change_draw``,
     ``change_away``."""
     pd = _optional.pandas("scoreline.slate.explain")
@@ -82,9 +81,8 @@ def explain(model: DixonColes, home: str, away: str, neutral: bool = False) -> A
     params = model.params
     rows = [
         {
-            "term": "league average (intercept)",
+            "term": "league average μ (both rates)",
             "rate": "both",
-            "effect": "μ, in log λ_home and log λ_away",
             "value": params["intercept"],
             **{f"p_{k}": v for k, v in doc["baseline"].items()},
         }
@@ -95,7 +93,6 @@ def explain(model: DixonColes, home: str, away: str, neutral: bool = False) -> A
             {
                 "term": step["term"],
                 "rate": rate,
-                "effect": _effect(step["term"], rate),
                 "value": step["value"],
                 **{f"p_{k}": v for k, v in step["probabilities"].items()},
                 **{f"change_{k}": v for k, v in step["change"].items()},
@@ -103,16 +100,3 @@ def explain(model: DixonColes, home: str, away: str, neutral: bool = False) -> A
         )
     return pd.DataFrame(rows)
 
-
-_TEAM_TERM = re.compile(r"^(home|away) (attack|defence) \((.*)\)$")
-
-
-def _effect(term: str, rate: str | None) -> str:
-    """The term spelt out with its sign and the rate it enters."""
-    where = "" if rate is None else f", in log λ_{rate}"
-    match = _TEAM_TERM.match(term)
-    if match is None:
-        return f"γ (home advantage){where}" if term == "home advantage" else f"{term}{where}"
-    side, kind, team = match.groups()
-    sign = "−" if kind == "defence" else "+"
-    return f"{sign}{kind} of {team} ({side} side){where}"
