@@ -293,3 +293,31 @@ fn an_unknown_division_or_season_lists_what_there_is() {
         "{text}"
     );
 }
+
+#[test]
+fn near_duplicate_names_in_the_real_leagues_are_reported() {
+    // football-data spells Mönchengladbach `M'Gladbach` in D1 1993-94 and
+    // `M'gladbach` elsewhere: one club, two teams unless renamed.
+    let root = data_dir().join("football-data");
+    let mut found = Vec::new();
+    for division in ["E0", "E1", "D1", "SP1", "I1", "F1"] {
+        let seasons = available_seasons(&root, division);
+        let seasons: Vec<&str> = seasons.iter().map(String::as_str).collect();
+        let file = read_football_data_dir(&root, &[division], &seasons).unwrap();
+        let data = Dataset::from_matches(&file.matches, &ValidationOptions::default())
+            .unwrap_or_else(|e| panic!("{division}: {e}"));
+        for w in data.warnings() {
+            eprintln!("{division}: {w}");
+            if let DataWarning::SimilarTeamNames { names, .. } = w {
+                found.push((division, names.clone()));
+            }
+        }
+    }
+    // And nothing else in the six leagues' whole histories: no false alarm
+    // from different clubs with similar names (`Reggiana`/`Reggina`,
+    // `Paris FC`/`Paris SG`, `Leipzig`/`RB Leipzig`).
+    assert_eq!(
+        found,
+        [("D1", vec!["M'Gladbach".to_owned(), "M'gladbach".to_owned()])]
+    );
+}
