@@ -32,6 +32,7 @@ def test_fit_reports_a_converged_maximum(model: scoreline.DixonColes) -> None:
     assert s["matches_used"] == 380 and s["n_teams"] == 20
     assert 0.1 < s["home_advantage"] < 0.4
     assert s["home_advantage_se"] > 0
+    assert s["rho_at_bound"] is False
 
 
 def test_pandas_numpy_and_list_inputs_agree(season_2324: pd.DataFrame, model: scoreline.DixonColes) -> None:

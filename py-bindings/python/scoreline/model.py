@@ -177,8 +177,12 @@ class DixonColes:
         return frame.sort_values("overall", ascending=False).reset_index(drop=True)
 
     def summary(self) -> dict[str, Any]:
-        """The fit summary: log_likelihood, iterations, converged, gradient_norm, …"""
+        """The fit summary: log_likelihood, iterations, converged, gradient_norm,
+        rho_at_bound, …"""
         out: dict[str, Any] = json.loads(self.fitted_model.summary_json())
+        # True when ρ̂ fell outside the region where τ is valid for every pair
+        # and ρ was moved to its edge (the model file omits it when false).
+        out.setdefault("rho_at_bound", False)
         ses = self.fitted_model.scalar_standard_errors()
         params = self.params
         out.update(
