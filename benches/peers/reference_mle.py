@@ -52,7 +52,7 @@ from scipy.stats import poisson
 
 from common import (
     CASE_SEASONS,
-    MAX_GOALS,
+    EXACT_MAX_GOALS,
     XI,
     Matches,
     decay_weights,
@@ -294,8 +294,9 @@ def fit(p: Problem) -> tuple[NDArray[np.float64], float, float, int, int, int]:
 def outcome_probabilities(
     lam: NDArray[np.float64], nu: NDArray[np.float64], rho: float
 ) -> NDArray[np.float64]:
-    """(n, 3) array of p_home, p_draw, p_away from the renormalised 0..MAX_GOALS grid."""
-    goals = np.arange(MAX_GOALS + 1)
+    """(n, 3) array of p_home, p_draw, p_away of the untruncated model (a
+    0..EXACT_MAX_GOALS grid, whose outside mass is far below rounding here)."""
+    goals = np.arange(EXACT_MAX_GOALS + 1)
     ph = poisson.pmf(goals[None, :], lam[:, None])
     pa = poisson.pmf(goals[None, :], nu[:, None])
     grid = ph[:, :, None] * pa[:, None, :]
@@ -448,7 +449,7 @@ def main() -> int:
         {
             "generator": "benches/peers/reference_mle.py",
             "xi": XI,
-            "max_goals": MAX_GOALS,
+            "max_goals": EXACT_MAX_GOALS,
             "cases": cases,
         },
     )

@@ -485,3 +485,27 @@ fn newton_and_lbfgs_agree_with_rho_at_its_bound() {
     assert!(ll(&fits[1]) <= ll(&fits[0]) + 1e-6);
     assert!(ll(&fits[0]) - ll(&fits[1]) < 0.1);
 }
+
+#[test]
+fn a_league_without_goals_is_an_error_not_a_model() {
+    // Every match 0-0: the intercept runs off to −∞ (no goals at all).
+    let data = round_robin(6, |_| (0, 0));
+    match fit(&data, &FitOptions::default()) {
+        Ok(m) => panic!(
+            "fitted intercept = {}, rho = {}, log-likelihood = {}",
+            m.parameters().intercept,
+            m.parameters().rho,
+            m.summary().log_likelihood
+        ),
+        Err(err) => assert!(
+            matches!(
+                err,
+                FitError::UnboundedParameter {
+                    parameter: "intercept",
+                    ..
+                } | FitError::NotConverged { .. }
+            ),
+            "{err}"
+        ),
+    }
+}

@@ -8,9 +8,11 @@ use numpy::{PyArray1, PyArray2, PyArrayMethods, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
+use scoreline_dixon_coles::error::ModelFileError;
 use scoreline_dixon_coles::fit::{fit, FitOptions};
 use scoreline_dixon_coles::grid::GridSize;
 use scoreline_dixon_coles::model::FittedModel;
+use scoreline_dixon_coles::model_file::{Metadata, ModelFile};
 use scoreline_dixon_coles::params::ParamMode;
 use scoreline_dixon_coles::weights::TimeDecay;
 use scoreline_dixon_coles::Error;
@@ -393,12 +395,17 @@ impl PyFittedModel {
         self.inner.summary().iterations
     }
 
-    /// The versioned model-file JSON.
-    fn to_json(&self) -> PyResult<String> {
-        self.inner.to_json().map_err(model_file_error)
+    /// The versioned model-file JSON; `metadata` (the JSON text of an
+    /// object, e.g. the Python options) is kept in the file under the checksum.
+    #[pyo3(signature = (metadata=None))]
+    fn to_json(&self, metadata: Option<&str>) -> PyResult<String> {
+        let metadata = parse_metadata(metadata)?;
+        self.inner
+            .to_json_with_metadata(metadata.as_ref())
+            .map_err(model_file_error)
     }
 
-    /// A model from `to_json`'s output (checked: format, version, checksum).
+    /// A model from a model file's text (checked: format, version, checksum, every field).
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
         let model = FittedModel::from_json(text).map_err(model_file_error)?;
@@ -407,9 +414,14 @@ impl PyFittedModel {
         })
     }
 
-    /// Saves atomically (temporary file, then rename).
-    fn save(&self, path: std::path::PathBuf) -> PyResult<()> {
-        self.inner.save(path).map_err(model_file_error)
+    /// Saves atomically (temporary file, then rename), with optional
+    /// metadata (the JSON text of an object).
+    #[pyo3(signature = (path, metadata=None))]
+    fn save(&self, path: std::path::PathBuf, metadata: Option<&str>) -> PyResult<()> {
+        let metadata = parse_metadata(metadata)?;
+        self.inner
+            .save_with_metadata(path, metadata.as_ref())
+            .map_err(model_file_error)
     }
 
     /// Loads a saved model.
@@ -420,6 +432,51 @@ impl PyFittedModel {
             inner: Arc::new(model),
         })
     }
+
+    /// Reads a model file's text: `(model, format_version, metadata JSON or None)`.
+    #[staticmethod]
+    fn parse_model_file(text: &str) -> PyResult<(Self, u32, Option<String>)> {
+        model_file_parts(ModelFile::from_json(text))
+    }
+
+    /// Loads a model file: `(model, format_version, metadata JSON or None)`.
+    #[staticmethod]
+    fn load_model_file(path: std::path::PathBuf) -> PyResult<(Self, u32, Option<String>)> {
+        model_file_parts(ModelFile::load(path))
+    }
+}
+
+/// Metadata from the JSON text of an object.
+fn parse_metadata(metadata: Option<&str>) -> PyResult<Option<Metadata>> {
+    metadata
+        .map(|text| {
+            serde_json::from_str::<Metadata>(text).map_err(|e| {
+                model_file_error(ModelFileError::InvalidField {
+                    field: "metadata".into(),
+                    reason: format!("must be the JSON text of an object: {e}"),
+                })
+            })
+        })
+        .transpose()
+}
+
+/// A loaded model file as `(model, format_version, metadata JSON or None)`.
+fn model_file_parts(
+    file: Result<ModelFile, ModelFileError>,
+) -> PyResult<(PyFittedModel, u32, Option<String>)> {
+    let file = file.map_err(model_file_error)?;
+    let metadata = file
+        .metadata
+        .map(|m| serde_json::to_string(&m))
+        .transpose()
+        .map_err(|e| model_file_error(ModelFileError::Malformed(e.to_string())))?;
+    Ok((
+        PyFittedModel {
+            inner: Arc::new(file.model),
+        },
+        file.format_version,
+        metadata,
+    ))
 }
 
 /// A prediction error for fixture `i` of a batch.

@@ -6,12 +6,16 @@ import json
 import pickle
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import scoreline
+from scoreline._scoreline import FittedModel
+
+FIXTURES = Path(__file__).resolve().parents[2] / "dixon-coles" / "tests" / "fixtures" / "model-files"
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +32,7 @@ def test_fit_reports_a_converged_maximum(model: scoreline.DixonColes) -> None:
     assert s["matches_used"] == 380 and s["n_teams"] == 20
     assert 0.1 < s["home_advantage"] < 0.4
     assert s["home_advantage_se"] > 0
+    assert s["rho_at_bound"] is False
 
 
 def test_pandas_numpy_and_list_inputs_agree(season_2324: pd.DataFrame, model: scoreline.DixonColes) -> None:
@@ -144,13 +149,42 @@ def test_json_pickle_and_file_round_trips_are_exact(tmp_path, model: scoreline.D
     np.testing.assert_array_equal(scoreline.DixonColes.load(path).predict_proba(*fixtures), expected)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
     doc = json.loads(path.read_text())
-    doc["model"]["model"]["parameters"]["rho"] = 0.5
+    doc["model"]["parameters"]["rho"] = 0.5
     path.write_text(json.dumps(doc))
     with pytest.raises(scoreline.ModelFileError, match="checksum"):
         scoreline.DixonColes.load(path)
     path.write_text(model.to_json()[:100])
     with pytest.raises(scoreline.ModelFileError):
         scoreline.DixonColes.load(path)
+
+
+def test_a_saved_model_is_a_rust_model_file_with_its_options(tmp_path, season_2324: pd.DataFrame) -> None:
+    model = scoreline.DixonColes(max_goals=12, xi=0.001).fit(season_2324)
+    path = tmp_path / "m.json"
+    model.save(path)
+    # One format: the Rust loader (which the server and MLflow use) reads it.
+    doc = json.loads(path.read_text())
+    assert doc["format"] == "scoreline-dixon-coles" and doc["format_version"] == 2
+    rust = FittedModel.load(path)
+    assert rust.teams == model.teams
+    _native, version, metadata = FittedModel.load_model_file(path)
+    assert version == 2
+    assert json.loads(metadata)["python_options"]["max_goals"] == 12
+    again = scoreline.DixonColes.load(path)
+    assert (again.max_goals, again.xi) == (12, 0.001)
+    assert sum(again.predict("Arsenal", "Chelsea").home_draw_away) == pytest.approx(1.0)
+    # The options are under the checksum.
+    path.write_text(path.read_text().replace('"max_goals": 12', '"max_goals": 40'))
+    with pytest.raises(scoreline.ModelFileError, match="checksum"):
+        scoreline.DixonColes.load(path)
+
+
+def test_files_of_the_former_python_format_keep_loading() -> None:
+    old = scoreline.DixonColes.load(FIXTURES / "python-wrapped-v1.json")
+    assert old.max_goals == 12
+    assert old.teams == FittedModel.load(FIXTURES / "rust-v1.json").teams
+    assert sum(old.predict("T00", "T01").home_draw_away) == pytest.approx(1.0)
+    assert scoreline.DixonColes.from_json((FIXTURES / "python-v2.json").read_text()).max_goals == 12
 
 
 def test_repr_and_html(model: scoreline.DixonColes) -> None:

@@ -9,6 +9,7 @@ use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
 use scoreline_dixon_coles::fit::{fit, FitOptions};
 use scoreline_dixon_coles::grid::GridSize;
 use scoreline_dixon_coles::model::FittedModel;
+use scoreline_dixon_coles::model_file::{ModelFile, FORMAT_VERSION};
 use scoreline_dixon_coles::weights::TimeDecay;
 
 /// A fit at start-up: the latest `seasons` seasons of `league`.
@@ -44,7 +45,7 @@ pub struct LoadedModel {
     pub origin: String,
     /// When it was loaded (UTC, RFC 3339).
     pub loaded_at: String,
-    /// The model file format version it was read as (or would be saved as).
+    /// The model file's format version (for a fit, the version it would be saved as).
     pub format_version: u32,
 }
 
@@ -54,15 +55,19 @@ impl ModelSource {
     /// Blocking: call it from a blocking task.
     pub fn load(&self) -> Result<LoadedModel, String> {
         let started = Instant::now();
-        let (model, origin) = match self {
-            ModelSource::File(path) => (
-                FittedModel::load(path).map_err(|e| e.to_string())?,
-                path.file_name().map_or_else(
+        let (model, origin, format_version) = match self {
+            ModelSource::File(path) => {
+                let file = ModelFile::load(path).map_err(|e| e.to_string())?;
+                let name = path.file_name().map_or_else(
                     || "model file".to_owned(),
                     |name| name.to_string_lossy().into_owned(),
-                ),
-            ),
-            ModelSource::Fit(source) => fit_latest(source)?,
+                );
+                (file.model, name, file.format_version)
+            }
+            ModelSource::Fit(source) => {
+                let (model, origin) = fit_latest(source)?;
+                (model, origin, FORMAT_VERSION)
+            }
         };
         check(&model)?;
         tracing::info!(
@@ -76,7 +81,7 @@ impl ModelSource {
             model,
             origin,
             loaded_at: chrono::Utc::now().to_rfc3339(),
-            format_version: scoreline_dixon_coles::model_file::FORMAT_VERSION,
+            format_version,
         })
     }
 }

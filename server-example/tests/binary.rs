@@ -204,3 +204,71 @@ fn sigterm_exits_within_the_deadline_despite_a_reload_stuck_on_a_fifo() {
         started.elapsed()
     );
 }
+
+/// A committed model file written by an earlier version or by Python.
+fn fixture(name: &str) -> String {
+    format!(
+        "{}/../dixon-coles/tests/fixtures/model-files/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn serves_model_files_written_by_python_and_by_earlier_versions() {
+    for (name, format_version) in [
+        ("python-v2.json", 2),
+        ("python-wrapped-v1.json", 1),
+        ("rust-v1.json", 1),
+    ] {
+        let path = fixture(name);
+        let (mut child, base) = start(&["--model", &path]);
+        let model = get(&format!("{base}/v1/model"));
+        assert_eq!(model["format_version"], format_version, "{name}: {model}");
+        assert_eq!(model["teams"], 8, "{name}: {model}");
+        // Only the file name: public responses show no absolute paths.
+        assert_eq!(model["origin"], name, "{name}: {model}");
+        signal(&child, "TERM");
+        assert!(wait_for_exit(&mut child).success(), "{name}");
+    }
+}
+
+#[test]
+fn refuses_a_model_file_with_an_absurd_rho() {
+    // What an all-draw league used to fit: ρ far outside the region where τ
+    // is valid and a positive log-likelihood (save writes it unchecked).
+    let m = common::model(1, 4);
+    let mut params = m.parameters().clone();
+    params.rho = -536_870_911.0;
+    let mut summary = m.summary().clone();
+    summary.log_likelihood = 529.0;
+    let absurd = scoreline_dixon_coles::model::FittedModel::new(
+        m.teams().clone(),
+        params,
+        *m.options(),
+        summary,
+        m.fingerprint().cloned(),
+        m.standard_errors().cloned(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("absurd.json");
+    absurd.save(&path).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scoreline-server"))
+        .args(["--model", path.to_str().unwrap(), "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("the server started with an absurd model");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("model.parameters.rho"), "{stderr}");
+}

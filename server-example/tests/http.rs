@@ -76,7 +76,10 @@ async fn probes_model_and_teams() {
         .await
         .unwrap();
     assert_eq!(model["format"], "scoreline-dixon-coles");
-    assert_eq!(model["format_version"], 1);
+    assert_eq!(
+        model["format_version"],
+        scoreline_dixon_coles::model_file::FORMAT_VERSION
+    );
     assert_eq!(model["teams"], 6);
     assert_eq!(model["fit"]["converged"], true);
     assert!(model["fit"]["log_likelihood"].as_f64().unwrap() < 0.0);
@@ -903,10 +906,11 @@ async fn metrics_count_requests_by_route_and_status() {
         "scoreline_http_request_duration_seconds_count{method=\"POST\",route=\"/v1/predict\",status=\"200\"} 3",
         "scoreline_fixtures_predicted_total 3",
         "scoreline_model_reloads_total{result=\"success\"} 1",
-        "format_version=\"1\"",
     ] {
         assert!(text.contains(line), "missing {line:?} in\n{text}");
     }
+    let version = scoreline_dixon_coles::model_file::FORMAT_VERSION;
+    assert!(text.contains(&format!("format_version=\"{version}\"")));
 }
 
 #[tokio::test]

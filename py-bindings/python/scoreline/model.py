@@ -9,7 +9,7 @@ from typing import Any
 
 from . import _columns as col
 from . import _optional
-from ._scoreline import DataError, FittedModel, ScoreGrid, ScorelineError
+from ._scoreline import DataError, FittedModel, ModelFileError, ScoreGrid, ScorelineError
 
 
 class NotFittedError(ScorelineError):
@@ -192,8 +192,12 @@ class DixonColes:
         return frame.sort_values("strength", ascending=False).reset_index(drop=True)
 
     def summary(self) -> dict[str, Any]:
-        """The fit summary: log_likelihood, iterations, converged, gradient_norm, …"""
+        """The fit summary: log_likelihood, iterations, converged, gradient_norm,
+        rho_at_bound, …"""
         out: dict[str, Any] = json.loads(self.fitted_model.summary_json())
+        # True when ρ̂ fell outside the region where τ is valid for every pair
+        # and ρ was moved to its edge (the model file omits it when false).
+        out.setdefault("rho_at_bound", False)
         ses = self.fitted_model.scalar_standard_errors()
         params = self.params
         out.update(
@@ -224,57 +228,40 @@ class DixonColes:
     # -- persistence -------------------------------------------------------------
 
     def to_json(self) -> str:
-        """The versioned model file as a JSON string."""
-        return json.dumps({"scoreline_python": self._options(), "model": json.loads(self.fitted_model.to_json())})
+        """The model file as a JSON string: the Rust model-file format, with
+        this object's options kept (under the checksum) as
+        ``metadata.python_options``; the server and ``FittedModel.load`` read it."""
+        return self.fitted_model.to_json(self._metadata())
 
     @classmethod
     def from_json(cls, text: str) -> DixonColes:
-        """A model from ``to_json`` output (or a Rust model file)."""
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            from ._scoreline import ModelFileError
-
-            raise ModelFileError(f"not a valid scoreline model file: {exc}") from None
-        options = doc.get("scoreline_python", {}) if isinstance(doc, dict) else {}
-        model_doc = doc.get("model", doc) if isinstance(doc, dict) else doc
-        obj = cls(**options)
-        obj._model = FittedModel.from_json(json.dumps(model_doc))
-        return obj
+        """A model from ``to_json`` output, a Rust model file, or the former
+        ``{"scoreline_python": options, "model": ...}`` wrapper."""
+        model, _version, metadata = FittedModel.parse_model_file(text)
+        return cls._from_parts(model, metadata)
 
     def save(self, path: str | Any) -> None:
-        """Saves the model atomically (temporary file, then rename)."""
-        import os
-        import tempfile
-
-        text = self.to_json()
-        target = os.fspath(path)
-        folder = os.path.dirname(os.path.abspath(target))
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".scoreline-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        """Saves the model file atomically (in Rust: temporary file, fsync, rename)."""
+        self.fitted_model.save(path, self._metadata())
 
     @classmethod
     def load(cls, path: str | Any) -> DixonColes:
         """Loads a model saved by ``save`` (or by the Rust ``FittedModel::save``)."""
-        import os
+        model, _version, metadata = FittedModel.load_model_file(path)
+        return cls._from_parts(model, metadata)
 
-        try:
-            with open(os.fspath(path), encoding="utf-8") as fh:
-                text = fh.read()
-        except OSError as exc:
-            from ._scoreline import ModelFileError
+    def _metadata(self) -> str:
+        return json.dumps({"python_options": self._options()})
 
-            raise ModelFileError(f"{path}: {exc}") from None
-        return cls.from_json(text)
+    @classmethod
+    def _from_parts(cls, model: FittedModel, metadata: str | None) -> DixonColes:
+        options = (json.loads(metadata) if metadata is not None else {}).get("python_options", {})
+        known = set(cls().__dict__) - {"_model"}
+        if not isinstance(options, dict) or not set(options) <= known:
+            raise ModelFileError(f"invalid model file: metadata.python_options: expected options among {sorted(known)}")
+        obj = cls(**options)
+        obj._model = model
+        return obj
 
     def __getstate__(self) -> dict[str, Any]:
         return {"json": self.to_json() if self._model is not None else None, "options": self._options()}
