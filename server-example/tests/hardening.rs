@@ -160,8 +160,7 @@ async fn batches_over_the_cell_budget_are_413_naming_the_limit() {
     let response = batch(many_lines, 1000).await.unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     // Within the budget: small grids, or 10,000 plain fixtures.
-    let small =
-        json!({"home": "Arsenal", "away": "Chelsea", "max_goals": 10, "markets": {"grid": true}});
+    let small = json!({"home": "Arsenal", "away": "Chelsea", "max_goals": 10, "truncate": true, "markets": {"grid": true}});
     let response = batch(small, 400).await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();

@@ -846,7 +846,7 @@ async fn shutdown_finishes_requests_in_flight_then_stops() {
     let url = server.url("/v1/predict/batch");
     let health = server.url("/health");
     // 10,000 8×8 grids: 860,000 numbers, within the default batch budget.
-    let body = json!({"fixtures": vec![json!({"home": "Arsenal", "away": "Chelsea", "max_goals": 7, "markets": {"grid": true}}); MAX_BATCH]});
+    let body = json!({"fixtures": vec![json!({"home": "Arsenal", "away": "Chelsea", "max_goals": 7, "truncate": true, "markets": {"grid": true}}); MAX_BATCH]});
     let in_flight = tokio::spawn(async move { client().post(url).json(&body).send().await });
     // Shut down once the batch is being handled (it holds a heavy-route permit).
     let heavy = server.state.heavy_in_flight();
