@@ -7,13 +7,14 @@ Files (default): README.md, py-bindings/README.md and the site's pages
 docs/*.md (the server page among them).
 
 Where the blocks run: a fresh checkout — every file git tracks (or would
-track), with uncommitted changes, and nothing else: no target/, no venvs, no
-data/ — copied into a temporary folder, with ``../shared`` beside it (a
-symlink to the real shared folder, so ``../shared/data`` means what it means
-on a developer's machine). Compiled dependencies are reused through
-CARGO_TARGET_DIR=<repo>/target (the checkout's own crates build anew, under
-their new paths); the checkout's ``.venv`` is a symlink to the repo's (made by
-``make venv``). ``--in-place`` runs in the repository itself instead.
+track), with uncommitted changes and their modification times, and nothing
+else: no build output, no venvs, no data/ — copied into
+target/doc-blocks/scoreline, with ``../shared`` beside it (a symlink to the
+real shared folder, so ``../shared/data`` means what it means on a
+developer's machine). Its ``target`` is a symlink to the repo's, so compiled
+dependencies are reused (the checkout's own crates build once under its
+path, then stay fresh between runs), and its ``.venv`` a symlink to the
+repo's (made by ``make venv``). ``--in-place`` runs in the repository itself.
 ``--fast-release`` gives ``--release`` builds the wheel-test profile's
 settings (no fat LTO), as ``make test`` does for the wheel it tests.
 
@@ -62,6 +63,7 @@ FENCE = re.compile(r"^(\s*)(```+|~~~+)\s*([\w+-]*)[^\n]*$")
 NEVER_RUN = [
     (re.compile(r"^\s*make\s+test\s*(#.*)?$"), "`make test` runs this runner: running it here would recurse"),
 ]
+CREATED: list[Path] = []
 TIMEOUTS = {"sh": 1800, "python": 900, "rust": 900}
 TAIL = 40
 
@@ -136,6 +138,8 @@ def fresh_checkout(root: Path) -> Path:
         cwd=REPO, check=True, capture_output=True,
     ).stdout.decode().split("\0")
     checkout = root / "scoreline"
+    if root.exists():
+        shutil.rmtree(root)
     for name in filter(None, names):
         source = REPO / name
         if not source.exists() or source.is_dir():
@@ -147,6 +151,8 @@ def fresh_checkout(root: Path) -> Path:
     (root / "shared").symlink_to(shared)
     if (REPO / ".venv").is_dir():
         (checkout / ".venv").symlink_to(REPO / ".venv")
+    (REPO / "target").mkdir(exist_ok=True)
+    (checkout / "target").symlink_to(REPO / "target")
     return checkout
 
 
@@ -188,6 +194,7 @@ def command_for(block: Block, index: int, workdir: Path, scratch: Path, python: 
     name = f"doc_block_{re.sub(r'[^a-z0-9]+', '_', block.path.lower())}_{block.line}"
     example = workdir / "dixon-coles" / "examples" / f"{name}.rs"
     example.write_text(rust_source(block.code), encoding="utf-8")
+    CREATED.append(example)  # removed after the run
     return ["cargo", "run", "-q", "-p", "scoreline-dixon-coles", "--example", name], None
 
 
@@ -223,14 +230,12 @@ def main() -> int:
     if any(b.language in ("python", "sh") and not b.skip for b in blocks) and not python.exists():
         print(f"need the wheel venv {venv} (make python-test or make docs-wheel-venv makes it)", file=sys.stderr)
         return 1
-    root = Path(tempfile.mkdtemp(prefix="scoreline-doc-blocks-"))
-    scratch = root / "scripts"
-    scratch.mkdir()
+    root = REPO / "target" / "doc-blocks"
     workdir = REPO if args.in_place else fresh_checkout(root)
+    scratch = Path(tempfile.mkdtemp(prefix="scoreline-doc-blocks-"))
     env = dict(os.environ)
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     env["VIRTUAL_ENV"] = str(venv)
-    env.setdefault("CARGO_TARGET_DIR", str(REPO / "target"))
     if not args.in_place:
         env["SCORELINE_DATA_DIR"] = str(root / "shared" / "data")
     env.pop("MAKEFLAGS", None)  # the blocks' own make runs are not part of ours
@@ -273,8 +278,9 @@ def main() -> int:
             code = "\n".join("    > " + line for line in block.code.rstrip().splitlines())
             print(f"FAIL {block.where} [{block.language}] {block.headline} ({seconds:.1f} s)\n"
                   f"  the block:\n{code}\n  its output (last {TAIL} lines):\n{tail}", flush=True)
-    if not args.in_place:
-        shutil.rmtree(root, ignore_errors=True)
+    shutil.rmtree(scratch, ignore_errors=True)
+    for path in CREATED:
+        path.unlink(missing_ok=True)
     if failed:
         print("failing blocks: " + ", ".join(b.where for b in failed))
     print(f"{passed} passed, {len(failed)} failed, {skipped} skipped")
