@@ -120,7 +120,8 @@ proptest! {
         let outside = |m: usize| 1.0 - poisson_cdf(lam, m) * poisson_cdf(nu, m);
         prop_assert!(outside(m) < ADAPTIVE_TOLERANCE);
         prop_assert!(m == 1 || outside(m - 1) >= ADAPTIVE_TOLERANCE, "m = {} is not the smallest", m);
-        prop_assert!(grid.mass_outside() < ADAPTIVE_TOLERANCE);
+        // The reported 1 − Σ grid carries the rounding of summing the cells.
+        prop_assert!(grid.mass_outside() < ADAPTIVE_TOLERANCE + 1e-14, "{}", grid.mass_outside());
         let o = grid.outcome_probabilities();
         let exact = exact_outcomes(lam, nu, rho);
         prop_assert!((o.home - exact[0]).abs() < 1e-11 && (o.draw - exact[1]).abs() < 1e-11 && (o.away - exact[2]).abs() < 1e-11);
