@@ -48,7 +48,7 @@ impl AllowedHosts {
         let name = name.trim_end_matches('.').to_ascii_lowercase();
         name.parse::<std::net::Ipv4Addr>().is_ok()
             || name == "localhost"
-            || self.names.iter().any(|n| *n == name)
+            || self.names.contains(&name)
     }
 }
 

@@ -345,6 +345,16 @@ async fn reload_needs_the_admin_token_and_json() {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let response = reload(Some(ADMIN_TOKEN), "application/json").await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+    let response = client()
+        .post(server.url("/v1/model/reload"))
+        .bearer_auth(ADMIN_TOKEN)
+        .header("content-type", "application/json")
+        .body("[null, null]")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    json_error(response).await;
 }
 
 #[tokio::test]
