@@ -481,7 +481,8 @@ fn main() {
     if sorted.is_empty() || p99 >= args.p99_ms {
         problems.push(format!("p99 {p99:.2} ms ≥ {} ms", args.p99_ms));
     }
-    if peak_rss.partial_cmp(&args.max_rss_mb) != Some(std::cmp::Ordering::Less) {
+    // NaN (no /proc) fails too.
+    if peak_rss.is_nan() || peak_rss >= args.max_rss_mb {
         problems.push(format!(
             "peak RSS {peak_rss:.0} MB ≥ {} MB",
             args.max_rss_mb

@@ -85,7 +85,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
-fn body_error(rejection: BytesRejection) -> ApiError {
+/// The [`ApiError`] of a body that could not be read: 408 `body_timeout`
+/// when it stalled, 413 `body_too_large`, else 400 `unreadable_body`.
+pub fn body_error(rejection: BytesRejection) -> ApiError {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&rejection);
     while let Some(error) = source {
         if error.is::<tower_http::timeout::TimeoutError>() {

@@ -77,16 +77,19 @@ pub async fn check_head(State(state): State<AppState>, request: Request, next: N
     next.run(request).await
 }
 
-/// Middleware: gives every error response without a body type (those of
-/// tower and tower-http layers: timeouts, limits) a JSON [`ApiError`] body
+/// Middleware: gives every error response that is not JSON (the empty ones
+/// of tower and tower-http layers: timeouts, limits; axum's plain-text
+/// extractor rejections) a JSON [`ApiError`] body
 /// whose code is the status's reason in snake case (`request_timeout`),
 /// keeping its headers (`Retry-After`, `Allow`, `x-request-id`).
 pub async fn json_errors(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error())
-        || response.headers().contains_key(CONTENT_TYPE)
-    {
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
         return response;
     }
     let (parts, _) = response.into_parts();
@@ -94,7 +97,7 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
     let code = reason.to_ascii_lowercase().replace([' ', '-'], "_");
     let mut json = ApiError::new(status, &code, reason.to_owned()).into_response();
     for (name, value) in &parts.headers {
-        if name != axum::http::header::CONTENT_LENGTH {
+        if name != axum::http::header::CONTENT_LENGTH && name != CONTENT_TYPE {
             json.headers_mut().insert(name.clone(), value.clone());
         }
     }

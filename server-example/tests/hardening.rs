@@ -344,6 +344,16 @@ async fn reload_needs_the_admin_token_and_json() {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let response = reload(Some(ADMIN_TOKEN), "application/json").await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+    let response = client()
+        .post(server.url("/v1/model/reload"))
+        .bearer_auth(ADMIN_TOKEN)
+        .header("content-type", "application/json")
+        .body("[null, null]")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    json_error(response).await;
 }
 
 #[tokio::test]
@@ -688,4 +698,58 @@ async fn public_responses_show_no_paths() {
         "{}",
         e.message
     );
+}
+
+#[tokio::test]
+async fn responses_carry_a_request_id() {
+    let (server, _dir) = start(common::options(LIMIT)).await;
+    let c = client();
+    let generated = c.get(server.url("/health")).send().await.unwrap();
+    let id = generated.headers()["x-request-id"].to_str().unwrap();
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let given = c
+        .get(server.url("/no/such/route"))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(given.headers()["x-request-id"], "abc-123");
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_past_the_request_timeout_is_503_and_its_reload_carries_on() {
+    let options = ServerOptions {
+        request_timeout: Duration::from_millis(300),
+        ..common::options(LIMIT)
+    };
+    let (server, dir) = start(options).await;
+    let path = dir.path().join("model.json");
+    let model = std::fs::read(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let fifo = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo reads a NUL-terminated path that outlives the call.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    let started = Instant::now();
+    let response = client()
+        .post(server.url("/v1/model/reload"))
+        .bearer_auth(ADMIN_TOKEN)
+        .json(&json!({}))
+        .timeout(Duration::from_secs(5))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    json_error(response).await;
+    // The load goes on in its own task and swaps the model in once fed.
+    feed_fifo(&path, &model, Duration::from_millis(500)).await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while loads(&metrics(&server).await) < 2 {
+        assert!(Instant::now() < deadline, "the reload did not finish");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(metrics(&server)
+        .await
+        .contains("scoreline_model_reloads_total{result=\"success\"} 2"));
 }

@@ -1,5 +1,7 @@
 //! The model: what is serving, its ratings table, and reloading it.
 
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -10,7 +12,7 @@ use crate::api::{
     Fingerprint, FitInfo, ModelInfo, Reloaded, SortKey, SortOrder, TeamRow, Teams, TeamsQuery,
 };
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{require_json, ApiQuery};
+use crate::extract::{body_error, parse_json, require_json, ApiQuery};
 use crate::source::LoadedModel;
 use crate::state::AppState;
 
@@ -120,18 +122,20 @@ pub async fn teams(
 /// `--reload-interval` (sooner is a 429 with `Retry-After`).
 #[utoipa::path(post, path = "/v1/model/reload", tag = "model",
     security(("admin_token" = [])),
-    request_body(content = Object, content_type = "application/json", description = "Ignored; send `{}`"),
+    request_body(content = Object, content_type = "application/json", description = "A JSON object, ignored; send `{}`"),
     responses(
         (status = 200, description = "The new model is serving", body = Reloaded),
+        (status = 400, description = "The body is not valid JSON", body = ErrorBody),
         (status = 401, description = "No or a wrong admin token", body = ErrorBody),
         (status = 403, description = "Reloading over HTTP is disabled (no admin token configured)", body = ErrorBody),
         (status = 415, description = "The request is not sent as JSON", body = ErrorBody),
-        (status = 422, description = "The reload failed; the previous model is still serving", body = ErrorBody),
+        (status = 422, description = "The body is not a JSON object, or the reload failed (the previous model is still serving)", body = ErrorBody),
         (status = 429, description = "A reload started less than --reload-interval ago", body = ErrorBody),
     ))]
 pub async fn reload(
     State(state): State<AppState>,
     headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Reloaded>, Response> {
     let Some(token) = &state.options().admin_token else {
         return Err(ApiError::new(
@@ -154,6 +158,9 @@ pub async fn reload(
             .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         return Err(response);
     }
+    let body = body.map_err(|e| body_error(e).into_response())?;
+    parse_json::<serde_json::Map<String, serde_json::Value>>(&body)
+        .map_err(IntoResponse::into_response)?;
     let loaded = state
         .reload_from_client()
         .await
