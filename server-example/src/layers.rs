@@ -8,10 +8,9 @@
 use std::sync::Arc;
 
 use axum::error_handling::HandleErrorLayer;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header::{CONTENT_TYPE, HOST};
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tokio::sync::Semaphore;
 use tower::limit::GlobalConcurrencyLimitLayer;
@@ -30,18 +29,24 @@ pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// The `Retry-After` of a shed request, in seconds.
 pub const SHED_RETRY_AFTER: u64 = 1;
 
-/// Middleware: 414 `uri_too_long`, 431 `headers_too_large` and 421
-/// `host_not_allowed` (see [`crate::hosts`]) before any handler runs.
-pub async fn check_head(State(state): State<AppState>, request: Request, next: Next) -> Response {
+/// 414 `uri_too_long`, 431 `headers_too_large` or 421 `host_not_allowed`
+/// (see [`crate::hosts`]) for a request that breaks the head limits, before
+/// any handler runs; `None` for a request that may go on. Called by the one
+/// per-request middleware, [`crate::telemetry::track`].
+pub fn head_error(state: &AppState, request: &Request) -> Option<Response> {
     let uri = request.uri();
     let target = uri.path_and_query().map_or(0, |pq| pq.as_str().len());
     if target > MAX_URI_BYTES {
-        return ApiError::new(
-            StatusCode::URI_TOO_LONG,
-            "uri_too_long",
-            format!("the request target is {target} bytes; at most {MAX_URI_BYTES} are accepted"),
-        )
-        .into_response();
+        return Some(
+            ApiError::new(
+                StatusCode::URI_TOO_LONG,
+                "uri_too_long",
+                format!(
+                    "the request target is {target} bytes; at most {MAX_URI_BYTES} are accepted"
+                ),
+            )
+            .into_response(),
+        );
     }
     let headers = request.headers();
     let bytes: usize = headers
@@ -49,7 +54,7 @@ pub async fn check_head(State(state): State<AppState>, request: Request, next: N
         .map(|(name, value)| name.as_str().len() + value.len())
         .sum();
     if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
-        return ApiError::new(
+        return Some(ApiError::new(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             "headers_too_large",
             format!(
@@ -57,7 +62,7 @@ pub async fn check_head(State(state): State<AppState>, request: Request, next: N
                 headers.len()
             ),
         )
-        .into_response();
+        .into_response());
     }
     let host = headers
         .get(HOST)
@@ -65,25 +70,27 @@ pub async fn check_head(State(state): State<AppState>, request: Request, next: N
         .or_else(|| uri.authority().map(|a| a.as_str()));
     if let Some(host) = host {
         if !state.options().allowed_hosts.allows(host) {
-            return ApiError::new(
-                StatusCode::MISDIRECTED_REQUEST,
-                "host_not_allowed",
-                "this server does not answer to that Host name (see --allowed-hosts)",
-            )
-            .at("Host")
-            .into_response();
+            return Some(
+                ApiError::new(
+                    StatusCode::MISDIRECTED_REQUEST,
+                    "host_not_allowed",
+                    "this server does not answer to that Host name (see --allowed-hosts)",
+                )
+                .at("Host")
+                .into_response(),
+            );
         }
     }
-    next.run(request).await
+    None
 }
 
-/// Middleware: gives every error response that is not JSON (the empty ones
-/// of tower and tower-http layers: timeouts, limits; axum's plain-text
-/// extractor rejections) a JSON [`ApiError`] body
-/// whose code is the status's reason in snake case (`request_timeout`),
-/// keeping its headers (`Retry-After`, `Allow`, `x-request-id`).
-pub async fn json_errors(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+/// Gives an error response that is not JSON (the empty ones of tower and
+/// tower-http layers: timeouts, limits; axum's plain-text extractor
+/// rejections) a JSON [`ApiError`] body whose code is the status's reason
+/// in snake case (`request_timeout`), keeping its headers (`Retry-After`,
+/// `Allow`, `x-request-id`); any other response is returned as it is.
+/// Called on every response by [`crate::telemetry::track`].
+pub fn json_errors(response: Response) -> Response {
     let status = response.status();
     let is_json = response
         .headers()

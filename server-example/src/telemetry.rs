@@ -176,8 +176,12 @@ fn status_label(status: &StatusCode) -> &str {
         .map_or("other", |_| status.as_str())
 }
 
-/// Middleware: times every request, counts it by route template, method
-/// and status, and logs it (`tracing` at info level, with the latency).
+/// The one per-request middleware (one boxed future a request instead of
+/// three): refuses a request that breaks the head limits
+/// ([`crate::layers::head_error`]), gives every error response a JSON body
+/// ([`crate::layers::json_errors`]), times every request, counts it by
+/// route template, method and status, and logs it (`tracing` at info
+/// level, with the latency and the request id).
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let route = request
@@ -186,13 +190,21 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
         .map_or("unmatched", |p| p.as_str())
         .to_owned();
     let method = request.method().clone();
-    let request_id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    let response = next.run(request).await;
+    let request_id = if tracing::enabled!(tracing::Level::INFO) {
+        request
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
+    } else {
+        String::new()
+    };
+    let response = match crate::layers::head_error(&state, &request) {
+        Some(refused) => refused,
+        None => next.run(request).await,
+    };
+    let response = crate::layers::json_errors(response);
     let elapsed = started.elapsed();
     let status = response.status();
     let telemetry = state.telemetry();

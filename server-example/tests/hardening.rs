@@ -705,8 +705,19 @@ async fn responses_carry_a_request_id() {
     let (server, _dir) = start(common::options(LIMIT)).await;
     let c = client();
     let generated = c.get(server.url("/health")).send().await.unwrap();
-    let id = generated.headers()["x-request-id"].to_str().unwrap();
-    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let id = generated.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    // "<16 hex digits of a per-process prefix>-<counter>", distinct per request.
+    let (prefix, n) = id.split_once('-').expect("prefix-counter");
+    assert!(
+        prefix.len() == 16 && prefix.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{id}"
+    );
+    assert!(n.parse::<u64>().is_ok(), "{id}");
+    let again = c.get(server.url("/health")).send().await.unwrap();
+    assert_ne!(again.headers()["x-request-id"].to_str().unwrap(), id);
     let given = c
         .get(server.url("/no/such/route"))
         .header("x-request-id", "abc-123")

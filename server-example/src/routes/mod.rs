@@ -11,7 +11,9 @@ use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{middleware, Json, Router};
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use utoipa::OpenApi;
 
@@ -21,11 +23,12 @@ use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::telemetry::track;
 
-/// Every route with its middleware, outermost first: JSON bodies for
-/// every error ([`layers::json_errors`]), request ids (`x-request-id`,
-/// generated when absent, echoed back), metrics and request logs, the
-/// request-head limits and `Host` check ([`layers::check_head`]), the
-/// request timeout (503), the body timeout (408) and the body limit (413).
+/// Every route with its middleware, outermost first: request ids
+/// (`x-request-id`, generated when absent, echoed back), then one
+/// middleware ([`track`]) for metrics, request logs, JSON bodies for every
+/// error ([`layers::json_errors`]) and the request-head limits and `Host`
+/// check ([`layers::head_error`]), then the request timeout (503), the body
+/// timeout (408) and the body limit (413).
 /// The `/v1` routes shed load past `--max-in-flight` requests, and batch,
 /// evaluate and slate past `--max-heavy-in-flight` (503 with
 /// `Retry-After`); probes, metrics and the OpenAPI document are never shed.
@@ -67,14 +70,9 @@ pub fn router(state: AppState) -> Router<()> {
             StatusCode::SERVICE_UNAVAILABLE,
             options.request_timeout,
         ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            layers::check_head,
-        ))
         .layer(middleware::from_fn_with_state(state.clone(), track))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(middleware::from_fn(layers::json_errors))
+        .layer(SetRequestIdLayer::x_request_id(SequentialRequestId::new()))
         .with_state(state)
 }
 
@@ -168,4 +166,46 @@ pub async fn shutdown_signal() {
         () = terminate => {}
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Request ids without a system call per request: a random prefix drawn
+/// once per process (so ids from two runs do not collide) and a counter,
+/// `"<16 hex digits>-<n>"`. A client's own `x-request-id` is kept as it is.
+#[derive(Clone)]
+pub struct SequentialRequestId {
+    prefix: u64,
+    next: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl SequentialRequestId {
+    /// A new sequence, starting at 1, with a fresh random prefix.
+    pub fn new() -> Self {
+        use std::hash::{BuildHasher, Hasher};
+        // RandomState is seeded from the OS once per process.
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
+        Self {
+            prefix: hasher.finish(),
+            next: std::sync::Arc::new(std::sync::atomic::AtomicU64::new(1)),
+        }
+    }
+}
+
+impl Default for SequentialRequestId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MakeRequestId for SequentialRequestId {
+    fn make_request_id<B>(&mut self, _request: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        axum::http::HeaderValue::from_str(&format!("{:016x}-{n}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
 }
