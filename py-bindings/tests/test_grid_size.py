@@ -12,16 +12,20 @@ import scoreline
 
 @pytest.fixture(scope="module")
 def lopsided() -> scoreline.DixonColes:
-    """A tiny league where one side scores about ten a game (Germany v San Marino)."""
+    """A simulated league where one side scores about nine a game against the
+    weakest (Germany v San Marino)."""
+    rng = np.random.default_rng(7)
+    strength = {"Germany": 1.6, "Malta": 0.0, "Andorra": -0.2, "San Marino": -0.9}
+    teams = list(strength)
     rows = []
-    teams = ["Germany", "San Marino", "Andorra", "Malta"]
-    goals = {"Germany": 10, "San Marino": 0, "Andorra": 1, "Malta": 1}
     day = pd.Timestamp("2024-01-01")
-    for rep in range(6):
+    for _ in range(15):
         for home in teams:
             for away in teams:
                 if home != away:
-                    rows.append((day + pd.Timedelta(days=len(rows)), home, away, goals[home], goals[away] // 2))
+                    lam = np.exp(0.2 + strength[home] - strength[away])
+                    nu = np.exp(strength[away] - strength[home])
+                    rows.append((day + pd.Timedelta(days=len(rows)), home, away, rng.poisson(lam), rng.poisson(nu)))
     df = pd.DataFrame(rows, columns=["Date", "HomeTeam", "AwayTeam", "FTHG", "FTAG"])
     return scoreline.DixonColes(xi=0.0, ridge=1e-3).fit(df)
 

@@ -71,7 +71,9 @@ def test_predict_proba_returns_arrays_or_frames(season_2324: pd.DataFrame, model
 def test_score_grid_markets_are_consistent(model: scoreline.DixonColes) -> None:
     g = model.predict("Arsenal", "Chelsea")
     m = g.to_numpy()
-    assert m.shape == (11, 11) and m.sum() == pytest.approx(1.0, abs=1e-12)
+    # The adaptive grid: as many goals a side as keep all but 1e-12 of the mass.
+    assert m.shape == (g.max_goals + 1, g.max_goals + 1) and g.max_goals > 10
+    assert g.mass_outside < 1e-12 and m.sum() == pytest.approx(1.0, abs=1e-12)
     assert g.home_win == pytest.approx(np.tril(m, -1).sum(), abs=1e-12)
     over = g.over(2.5)
     assert over["win"] + g.under(2.5)["win"] == pytest.approx(1.0, abs=1e-12)
@@ -159,7 +161,7 @@ def test_json_pickle_and_file_round_trips_are_exact(tmp_path, model: scoreline.D
 
 
 def test_a_saved_model_is_a_rust_model_file_with_its_options(tmp_path, season_2324: pd.DataFrame) -> None:
-    model = scoreline.DixonColes(max_goals=12, xi=0.001).fit(season_2324)
+    model = scoreline.DixonColes(max_goals=12, truncate=True, xi=0.001).fit(season_2324)
     path = tmp_path / "m.json"
     model.save(path)
     # One format: the Rust loader (which the server and MLflow use) reads it.
@@ -171,7 +173,7 @@ def test_a_saved_model_is_a_rust_model_file_with_its_options(tmp_path, season_23
     assert version == 2
     assert json.loads(metadata)["python_options"]["max_goals"] == 12
     again = scoreline.DixonColes.load(path)
-    assert (again.max_goals, again.xi) == (12, 0.001)
+    assert (again.max_goals, again.truncate, again.xi) == (12, True, 0.001)
     assert sum(again.predict("Arsenal", "Chelsea").home_draw_away) == pytest.approx(1.0)
     # The options are under the checksum.
     path.write_text(path.read_text().replace('"max_goals": 12', '"max_goals": 40'))
@@ -181,7 +183,8 @@ def test_a_saved_model_is_a_rust_model_file_with_its_options(tmp_path, season_23
 
 def test_files_of_the_former_python_format_keep_loading() -> None:
     old = scoreline.DixonColes.load(FIXTURES / "python-wrapped-v1.json")
-    assert old.max_goals == 12
+    # Files from before exact grids keep their truncated grid.
+    assert old.max_goals == 12 and old.truncate
     assert old.teams == FittedModel.load(FIXTURES / "rust-v1.json").teams
     assert sum(old.predict("T00", "T01").home_draw_away) == pytest.approx(1.0)
     assert scoreline.DixonColes.from_json((FIXTURES / "python-v2.json").read_text()).max_goals == 12

@@ -259,6 +259,10 @@ class DixonColes:
         known = set(cls().__dict__) - {"_model"}
         if not isinstance(options, dict) or not set(options) <= known:
             raise ModelFileError(f"invalid model file: metadata.python_options: expected options among {sorted(known)}")
+        if options.get("max_goals") is not None and "truncate" not in options:
+            # Written before grids were exact by default: a stored max_goals
+            # meant a truncated, renormalised grid, so it keeps meaning that.
+            options = {**options, "truncate": True}
         obj = cls(**options)
         obj._model = model
         return obj
