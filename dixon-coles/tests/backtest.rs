@@ -229,3 +229,45 @@ fn xi_tuning_recovers_the_decay_the_data_calls_for() {
     assert!(tuned.curve.len() > 4, "golden-section points are added");
     assert!(tune_xi(&drifting, |_| true, &options, &[0.01, 0.0], 0).is_err());
 }
+
+#[test]
+fn a_cancelled_run_stops_at_the_next_fold() {
+    use scoreline_dixon_coles::backtest::{walk_forward_cancellable, BacktestError, Progress};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let matches = history();
+    let options = BacktestOptions {
+        refit: Refit::EachDate,
+        ..options(Refit::EachDate)
+    };
+    let first_target = matches[0].date + Days::new(200);
+    let total = run(&matches, &options, 1).folds.len();
+    assert!(total > 50, "{total} folds");
+    let cancel = AtomicBool::new(false);
+    let stop_after_three = |p: Progress| {
+        if p.done >= 3 {
+            cancel.store(true, Ordering::Relaxed);
+        }
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let result = pool.install(|| {
+        walk_forward_cancellable(
+            &matches,
+            |m| m.date >= first_target,
+            &options,
+            Some(&stop_after_three),
+            &cancel,
+        )
+    });
+    match result {
+        Err(BacktestError::Cancelled {
+            folds_done,
+            folds_total,
+        }) => {
+            assert_eq!((folds_done, folds_total), (3, total));
+        }
+        other => panic!("expected a cancellation, got {other:?}"),
+    }
+}

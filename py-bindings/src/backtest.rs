@@ -3,13 +3,15 @@
 //! with the GIL released, and the results come back as columns.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use scoreline_dixon_coles::backtest::{
-    football_data_report, market_report, season_of_match, walk_forward, Backtest, BacktestOptions,
+    football_data_report_cancellable, market_report, season_of_match, walk_forward_cancellable, Backtest, BacktestOptions,
     LeagueReportOptions, MarketComparison, MatchPrediction, Progress, Refit, ScoreSummary,
     DEFAULT_WINDOW_DAYS,
 };
@@ -52,6 +54,49 @@ fn chronological(league: &str, season: &str) -> (String, u32, String) {
         season_start_year(season).unwrap_or(0),
         season.to_owned(),
     )
+}
+
+/// How often a waiting engine run looks for Ctrl-C.
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+
+/// Runs `work` with the GIL released on a worker thread while this thread
+/// checks for Python signals every [`SIGNAL_POLL`]: a Ctrl-C (or any
+/// signal handler that raises) sets the cancel flag `work` is given, waits
+/// for it to stop (one fold at most) and returns the handler's exception,
+/// e.g. `KeyboardInterrupt`. Signals reach only Python's main thread; from
+/// another thread this is a plain call with the GIL released.
+fn interruptible<T: Send>(
+    py: Python<'_>,
+    work: impl FnOnce(&AtomicBool) -> T + Send,
+) -> PyResult<T> {
+    let cancel = AtomicBool::new(false);
+    let (outcome, interrupt) = py.detach(|| {
+        std::thread::scope(|scope| {
+            let worker = scope.spawn(|| work(&cancel));
+            let mut interrupt = None;
+            while !worker.is_finished() {
+                std::thread::park_timeout(SIGNAL_POLL);
+                if interrupt.is_none() {
+                    if let Err(e) = Python::attach(|py| py.check_signals()) {
+                        cancel.store(true, Ordering::Relaxed);
+                        interrupt = Some(e);
+                    }
+                }
+            }
+            (worker.join(), interrupt)
+        })
+    });
+    if let Some(e) = interrupt {
+        return Err(e);
+    }
+    outcome.map_err(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        pyo3::exceptions::PyRuntimeError::new_err(format!("the engine panicked: {what}"))
+    })
 }
 
 /// Runs a walk-forward backtest on match columns (factorised teams, goals
@@ -187,8 +232,8 @@ pub fn backtest_walk_forward(
             });
         }
     };
-    let result = py.detach(|| {
-        let run = || walk_forward(&matches, is_target, &options, Some(&report));
+    let result = interruptible(py, |cancel| {
+        let run = || walk_forward_cancellable(&matches, is_target, &options, Some(&report), cancel);
         match threads {
             None => Ok(run()),
             Some(k) => rayon::ThreadPoolBuilder::new()
@@ -197,7 +242,7 @@ pub fn backtest_walk_forward(
                 .map(|pool| pool.install(run))
                 .map_err(|e| format!("cannot start {k} threads: {e}")),
         }
-    });
+    })?;
     if let Some(e) = failure.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Err(e);
     }
@@ -327,9 +372,10 @@ pub fn backtest_football_data_report<'py>(
     if let Some(days) = refit_days {
         options.backtest.refit = Refit::Days(days);
     }
-    let report = py
-        .detach(|| football_data_report(&dir, &options))
-        .map_err(backtest_error)?;
+    let report = interruptible(py, |cancel| {
+        football_data_report_cancellable(&dir, &options, cancel)
+    })?
+    .map_err(backtest_error)?;
     let rows = report.leagues.iter().flat_map(|league| {
         report
             .seasons
@@ -341,8 +387,38 @@ pub fn backtest_football_data_report<'py>(
     comparison_table(rows.chain([(&report.overall, "all", "all")])).into_dict(py)
 }
 
+/// What a pickled [`PyBacktest`] holds.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct BacktestState {
+    inner: Backtest,
+    matches: Vec<Match>,
+}
+
 #[pymethods]
 impl PyBacktest {
+    /// Pickle support (`pickle`, `cloudpickle`, Spark): the result and its
+    /// matches as JSON (every number round-trips), rebuilt by `_from_state`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let this = slf.get();
+        let state = serde_json::to_string(&BacktestState {
+            inner: this.inner.clone(),
+            matches: this.matches.clone(),
+        })
+        .map_err(|e| BacktestError::new_err(e.to_string()))?;
+        Ok((slf.get_type().getattr("_from_state")?, (state,)))
+    }
+
+    /// A backtest from the state `__reduce__` wrote.
+    #[staticmethod]
+    fn _from_state(state: &str) -> PyResult<Self> {
+        let state: BacktestState = serde_json::from_str(state)
+            .map_err(|e| BacktestError::new_err(format!("invalid Backtest state: {e}")))?;
+        Ok(Self {
+            inner: state.inner,
+            matches: state.matches,
+        })
+    }
+
     /// Wall time of the run in seconds.
     #[getter]
     fn elapsed_s(&self) -> f64 {

@@ -102,6 +102,11 @@ impl PyFittedIsotonic {
         serde_json::to_string(&self.inner).expect("serialises")
     }
 
+    /// Pickle support: rebuilt by `from_json`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json(),)))
+    }
+
     /// A fitted map from `to_json`.
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
@@ -162,6 +167,11 @@ impl PyOutcomeCalibrator {
     /// JSON of the calibrator.
     fn to_json(&self) -> String {
         self.inner.to_json()
+    }
+
+    /// Pickle support: rebuilt by `from_json`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((slf.get_type().getattr("from_json")?, (slf.get().to_json(),)))
     }
 
     /// A calibrator from `to_json`.

@@ -27,6 +27,21 @@ fn settlement<'py>(py: Python<'py>, s: Settlement) -> PyResult<Bound<'py, PyDict
 
 #[pymethods]
 impl PyScoreGrid {
+    /// Pickle support: the grid's JSON, rebuilt by `_from_state`.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let state = serde_json::to_string(&slf.get().inner)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        Ok((slf.get_type().getattr("_from_state")?, (state,)))
+    }
+
+    /// A grid from the state `__reduce__` wrote.
+    #[staticmethod]
+    fn _from_state(state: &str) -> PyResult<Self> {
+        let inner = serde_json::from_str(state)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("invalid ScoreGrid state: {e}")))?;
+        Ok(Self { inner })
+    }
+
     /// The grid as a (max_goals+1, max_goals+1) array: row = home goals, column = away goals.
     fn to_numpy<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray2<f64>>> {
         let size = self.inner.size();

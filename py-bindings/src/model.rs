@@ -405,6 +405,13 @@ impl PyFittedModel {
             .map_err(model_file_error)
     }
 
+    /// Pickle support (`pickle`, `cloudpickle`, Spark): rebuilt by
+    /// `from_json` from the model file, which round-trips every number.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let text = slf.get().to_json(None)?;
+        Ok((slf.get_type().getattr("from_json")?, (text,)))
+    }
+
     /// A model from a model file's text (checked: format, version, checksum, every field).
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {

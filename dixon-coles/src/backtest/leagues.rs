@@ -11,12 +11,13 @@
 //! after another; the folds of each run in parallel.
 
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
 use super::{
-    market_probabilities, market_report, season_of_match, walk_forward, Backtest, BacktestError,
+    market_probabilities, market_report, season_of_match, walk_forward_cancellable, Backtest, BacktestError,
     BacktestOptions, MarketComparison,
 };
 use crate::data::football_data::{
@@ -115,6 +116,17 @@ pub fn football_data_report(
     dir: &Path,
     options: &LeagueReportOptions,
 ) -> Result<LeagueReport, BacktestError> {
+    football_data_report_cancellable(dir, options, &AtomicBool::new(false))
+}
+
+/// [`football_data_report`] that stops with [`BacktestError::Cancelled`]
+/// about one fold after `cancel` becomes true (see
+/// [`walk_forward_cancellable`]).
+pub fn football_data_report_cancellable(
+    dir: &Path,
+    options: &LeagueReportOptions,
+    cancel: &AtomicBool,
+) -> Result<LeagueReport, BacktestError> {
     let started = Instant::now();
     let divisions = available_divisions(dir);
     let leagues: Vec<String> = if options.leagues.is_empty() {
@@ -176,7 +188,8 @@ pub fn football_data_report(
         let is_target = |m: &Match| {
             m.division.as_deref() == Some(league.as_str()) && season_of_match(m) != first
         };
-        let backtest = walk_forward(&matches, is_target, &options.backtest, None)?;
+        let backtest =
+            walk_forward_cancellable(&matches, is_target, &options.backtest, None, cancel)?;
         for season in seasons.iter().skip(1).filter(|s| selected(s)) {
             let mut predicted = backtest.predictions.iter().filter(|p| &p.season == season);
             if predicted.clone().next().is_none() {

@@ -23,7 +23,7 @@ mod schedule;
 mod scores;
 mod tune;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use chrono::{Datelike, Days, NaiveDate};
@@ -34,7 +34,7 @@ pub use bets::{
     bet_candidates, report_json_row, simulate_backtest, BacktestBetting, OddsSource, SeasonBetting,
 };
 pub use leagues::{
-    football_data_report, history_divisions, LeagueReport, LeagueReportOptions, SkippedSeason,
+    football_data_report, football_data_report_cancellable, history_divisions, LeagueReport, LeagueReportOptions, SkippedSeason,
     DEFAULT_WINDOW_DAYS,
 };
 pub use market::{blend, fit_blend_weight, market_probabilities, Pooling};
@@ -120,6 +120,15 @@ pub enum BacktestError {
         /// The prediction error.
         #[source]
         source: PredictError,
+    },
+    /// The run was cancelled through the flag given to
+    /// [`walk_forward_cancellable`] (e.g. Ctrl-C in Python).
+    #[error("the backtest was cancelled after {folds_done} of {folds_total} folds")]
+    Cancelled {
+        /// Folds finished when the cancellation was seen.
+        folds_done: usize,
+        /// All folds of the plan.
+        folds_total: usize,
     },
     /// Options out of range.
     #[error("invalid backtest option {option}: {reason}")]
@@ -284,6 +293,34 @@ pub fn walk_forward(
     options: &BacktestOptions,
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> Result<Backtest, BacktestError> {
+    walk_forward_cancellable(matches, is_target, options, progress, &AtomicBool::new(false))
+}
+
+/// [`walk_forward`] that stops early when `cancel` becomes true: every
+/// chain checks the flag before each fold (a fold is one fit, milliseconds
+/// on league data), so the run returns [`BacktestError::Cancelled`] about
+/// one fold after the flag is set, from any thread.
+///
+/// ```
+/// use std::sync::atomic::AtomicBool;
+/// use scoreline_dixon_coles::backtest::{walk_forward_cancellable, BacktestError, BacktestOptions};
+/// # use chrono::{Days, NaiveDate};
+/// # use scoreline_dixon_coles::data::Match;
+/// # let day = NaiveDate::from_ymd_opt(2024, 8, 1).unwrap();
+/// # let matches: Vec<Match> = (0..200u64)
+/// #     .map(|i| Match::new(day + Days::new(i), ["A", "B", "C"][i as usize % 3], ["B", "C", "A"][i as usize % 3], (i % 3) as u32, (i % 2) as u32))
+/// #     .collect();
+/// let cancelled = AtomicBool::new(true);
+/// let err = walk_forward_cancellable(&matches, |_| true, &BacktestOptions::default(), None, &cancelled).unwrap_err();
+/// assert!(matches!(err, BacktestError::Cancelled { folds_done: 0, .. }));
+/// ```
+pub fn walk_forward_cancellable(
+    matches: &[Match],
+    is_target: impl Fn(&Match) -> bool,
+    options: &BacktestOptions,
+    progress: Option<&(dyn Fn(Progress) + Sync)>,
+    cancel: &AtomicBool,
+) -> Result<Backtest, BacktestError> {
     let started = Instant::now();
     if options.chain_length == 0 {
         return Err(BacktestError::InvalidOption {
@@ -323,11 +360,16 @@ pub fn walk_forward(
         sorted: &sorted,
         order: &order,
         options,
+        cancel,
+    };
+    let cancelled = || BacktestError::Cancelled {
+        folds_done: done.load(Ordering::Relaxed),
+        folds_total: total,
     };
     let results: Vec<Result<ChainResult, BacktestError>> = chains
         .par_iter()
         .map(|&(first, chain)| {
-            context.run_chain(first, chain, || {
+            context.run_chain(first, chain, &cancelled, || {
                 let d = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Some(report) = progress {
                     report(Progress { done: d, total });
@@ -365,6 +407,8 @@ struct Context<'a> {
     sorted: &'a [Match],
     order: &'a [usize],
     options: &'a BacktestOptions,
+    /// Checked before every fold.
+    cancel: &'a AtomicBool,
 }
 
 struct ChainResult {
@@ -380,6 +424,7 @@ impl Context<'_> {
         &self,
         first: usize,
         chain: &[Fold],
+        cancelled: &dyn Fn() -> BacktestError,
         tick: impl Fn(),
     ) -> Result<ChainResult, BacktestError> {
         let dates = self.data.dates();
@@ -391,6 +436,9 @@ impl Context<'_> {
         };
         let mut previous: Option<FittedModel> = None;
         for (k, fold) in chain.iter().enumerate() {
+            if self.cancel.load(Ordering::Relaxed) {
+                return Err(cancelled());
+            }
             let hi = dates.partition_point(|&d| d < fold.start);
             let lo = match self.options.window_days {
                 Some(days) => {
