@@ -1,4 +1,5 @@
-"""Independent numpy/scipy reference fits of seven goal-model families (issue 12, §2–3).
+"""Independent numpy/scipy reference fits of seven goal-model families (issue 12, §2–3),
+plus one CMP variant.
 
 Every family shares scoreline's linear predictor
 
@@ -59,7 +60,11 @@ The families (x = home goals, y = away goals, λ = λ_h, ν = λ_a)
     64 until the last terms m^j·|B[x, j]| at the largest m in the data are
     below 1e-30 for every x needed (``weibull_pmf``). The rounding error of
     the alternating sum is bounded by 2^-52·Σ_j m^j|B[x, j]|, which this
-    script reports (≤ ~1e-14 at these rates). The joint pmf is the Frank
+    script reports (``weibull_rounding_bound``: 1.8e-13 and 6.7e-13 at the
+    two optima). Where that bound exceeds 1e-10 (rates of ~20 goals, which
+    only far-off trial points of the optimiser reach) the likelihood is
+    treated as outside the domain (−inf) rather than computed inaccurately.
+    The joint pmf is the Frank
     copula of the two cdfs F, G:
         P(x, y) = C(F(x), G(y)) − C(F(x−1), G(y)) − C(F(x), G(y−1)) + C(F(x−1), G(y−1)),
         C(u, v) = −(1/κ) log(1 + (e^{−κu} − 1)(e^{−κv} − 1)/(e^{−κ} − 1)).
@@ -80,6 +85,12 @@ The families (x = home goals, y = away goals, λ = λ_h, ν = λ_a)
     m + (ν_cmp − 1)/(2ν_cmp) > 0, else the likelihood is −inf). ν_cmp = 1 is
     Poisson(m). The rate is NOT the linear predictor: goalmodel puts exp(η)
     on the mean scale through the mapping above.
+``conway_maxwell_poisson_rate`` (extra ν_cmp > 0; NOT goalmodel's definition)
+    The other common CMP regression: the linear predictor is the CMP rate
+    itself, rate = exp(η) = λ (ν), P(k) = λ^k/(k!)^ν_cmp / Z(λ, ν_cmp), Z
+    summed to convergence; λ is then not the mean unless ν_cmp = 1. Given so
+    that whichever parameterisation the Rust family adopts has a reference;
+    the issue's reference definition is goalmodel's (the family above).
 
 What it computes
 ----------------
@@ -94,7 +105,11 @@ the weighted mean goals, γ = 0.25, teams 0, default extras), ``poisson``
 (the Poisson optimum, default extras) and ``perturbed`` (the Poisson optimum
 + N(0, 0.1²) noise on μ, γ and every team parameter, extras scaled by
 U(0.5, 1.5); seeded). Each start runs scipy L-BFGS-B (analytic gradient,
-ftol 0, gtol 1e-12, bounds only on the extras) and is then polished by
+ftol 0, gtol 1e-12, bounds only on the extras) on z = θ/0.05, so that its
+first, unit-length step moves θ by 0.05 (unscaled, that step moves the
+dependent attack[last] by several units, into rates where the Weibull series
+is out of its accurate range, and L-BFGS-B then stops at the start),
+restarted from its result while that still improves; it is then polished by
 Newton steps on the free parameters (Hessian = central differences of the
 analytic gradient), accepted only while max|gradient| falls. An extra that
 ends on its bound with the score pointing outward is held there exactly
@@ -108,7 +123,13 @@ raised in steps of 5 until the mass outside the grid is below 1e-12 for
 every match, then renormalised (changes probabilities by < 1e-12).
 
 Output: ``$SCORELINE_PEERS_DIR/reference_families.json`` (default
-``<repo>/target/peers``); data from ``$SCORELINE_DATA_DIR``.
+``<repo>/target/peers``); data from ``$SCORELINE_DATA_DIR``. The run exits 1
+if some family misses max|projected gradient| < 1e-6 or its starts disagree
+by more than 1e-6 in log-likelihood. It takes ~15–20 s single-threaded here
+(``run_seconds`` in the JSON); ``--self-check`` ~5 s.
+
+Cross-check: the ``dixon_coles`` entry of E0-1112-unweighted equals
+reference_mle.py's fit (log-likelihood to 2e-13, 1X2 to 3e-14).
 
 Rerun
 -----
@@ -159,6 +180,7 @@ FAMILIES = [
     "bivariate_poisson",
     "weibull_copula",
     "conway_maxwell_poisson",
+    "conway_maxwell_poisson_rate",
 ]
 
 
@@ -457,8 +479,11 @@ class CmpSide:
     d_nu: Arr
 
 
-def cmp_log_rate(m: Arr, nu: float) -> tuple[Arr, Arr, Arr] | None:
-    """log rate = ν log(m + (ν−1)/(2ν)), its ∂/∂log m and ∂/∂ν (None if m + c ≤ 0)."""
+def cmp_log_rate(m: Arr, nu: float, mapping: str = "mean") -> tuple[Arr, Arr, Arr] | None:
+    """log rate, its ∂/∂log m and ∂/∂ν. ``mapping = "mean"`` (goalmodel): log rate =
+    ν log(m + (ν−1)/(2ν)) (None if m + (ν−1)/(2ν) ≤ 0); ``"rate"``: log rate = log m."""
+    if mapping == "rate":
+        return np.log(m), np.ones_like(m), np.zeros_like(m)
     c = (nu - 1.0) / (2.0 * nu)
     base = m + c
     if np.any(base <= 0.0):
@@ -485,8 +510,8 @@ def cmp_log_weights(log_rate: Arr, nu: float) -> Arr | None:
         j_terms *= 2
 
 
-def _cmp_side(k, m, nu) -> CmpSide | None:
-    lr = cmp_log_rate(m, nu)
+def _cmp_side(k, m, nu, mapping: str = "mean") -> CmpSide | None:
+    lr = cmp_log_rate(m, nu, mapping)
     if lr is None:
         return None
     log_rate, d_logm, d_nu_rate = lr
@@ -515,9 +540,21 @@ def cmp_terms(x, y, lam, nu_a, ex) -> Terms | None:
     return h.ll + a.ll, h.d_eta, a.d_eta, (h.d_nu + a.d_nu)[:, None]
 
 
-def cmp_pmf(m: Arr, nu: float, kmax: int) -> Arr:
-    """(n, kmax+1) CMP pmf with goalmodel's mean mapping, Z summed to convergence."""
-    log_rate = cmp_log_rate(m, nu)[0]  # type: ignore[index]
+def cmp_rate_terms(x, y, lam, nu_a, ex) -> Terms | None:
+    """The CMP variant with the linear predictor on the rate (log rate = η); not goalmodel's."""
+    nu = ex[0]
+    if nu <= 0.0:
+        return None
+    h = _cmp_side(x, lam, nu, "rate")
+    a = _cmp_side(y, nu_a, nu, "rate")
+    if h is None or a is None:
+        return None
+    return h.ll + a.ll, h.d_eta, a.d_eta, (h.d_nu + a.d_nu)[:, None]
+
+
+def cmp_pmf(m: Arr, nu: float, kmax: int, mapping: str = "mean") -> Arr:
+    """(n, kmax+1) CMP pmf (goalmodel's mean mapping or the rate one), Z summed to convergence."""
+    log_rate = cmp_log_rate(m, nu, mapping)[0]  # type: ignore[index]
     lw = cmp_log_weights(log_rate, nu)
     assert lw is not None
     if lw.shape[1] < kmax + 1:
@@ -568,9 +605,10 @@ def grid(family: str, lam: Arr, nu: Arr, ex: Arr, k: int) -> Arr:
         fa = np.concatenate([np.zeros((nu.size, 1)), fa], 1)
         c = frank(fh[:, :, None], fa[:, None, :], kappa)[0]
         return c[:, 1:, 1:] - c[:, :-1, 1:] - c[:, 1:, :-1] + c[:, :-1, :-1]
-    if family == "conway_maxwell_poisson":
-        ph = cmp_pmf(lam, ex[0], k)
-        pa = cmp_pmf(nu, ex[0], k)
+    if family in ("conway_maxwell_poisson", "conway_maxwell_poisson_rate"):
+        mapping = "rate" if family.endswith("_rate") else "mean"
+        ph = cmp_pmf(lam, ex[0], k, mapping)
+        pa = cmp_pmf(nu, ex[0], k, mapping)
         return ph[:, :, None] * pa[:, None, :]
     raise ValueError(family)
 
@@ -616,6 +654,7 @@ FAMILY_TABLE: dict[str, Family] = {
         "weibull_copula", weibull_copula_terms, ["shape", "kappa"], [0.05, None], [None, None], [1.1, 0.5]
     ),
     "conway_maxwell_poisson": Family("conway_maxwell_poisson", cmp_terms, ["nu"], [0.05], [None], [1.1]),
+    "conway_maxwell_poisson_rate": Family("conway_maxwell_poisson_rate", cmp_rate_terms, ["nu"], [0.05], [None], [1.1]),
 }
 
 
@@ -1009,6 +1048,7 @@ def self_check() -> int:
             "bivariate_poisson": [0.15],
             "weibull_copula": [1.12, -0.6],
             "conway_maxwell_poisson": [1.15],
+            "conway_maxwell_poisson_rate": [1.15],
         }
         boundary = {
             "negative_binomial": [0.0],
@@ -1049,6 +1089,7 @@ def self_check() -> int:
             ("zero_inflated_poisson", [0.0], 1e-12),
             ("bivariate_poisson", [0.0], 1e-12),
             ("conway_maxwell_poisson", [1.0], 1e-12),
+            ("conway_maxwell_poisson_rate", [1.0], 1e-12),
             ("weibull_copula", [1.0, 0.0], 1e-9),
         ]
         for fam_name, extras, tol in specials:
