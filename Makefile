@@ -64,6 +64,9 @@ peer-refs: venv
 	$(VPY) benches/peers/penaltyblog_implied.py
 	$(VPY) -W ignore benches/peers/sklearn_reference.py
 	$(VPY) benches/peers/penaltyblog_metrics_reference.py
+	OMP_NUM_THREADS=1 $(VPY) benches/peers/reference_families.py --self-check
+	OMP_NUM_THREADS=1 $(VPY) benches/peers/reference_families.py
+	OMP_NUM_THREADS=1 $(VPY) benches/peers/penaltyblog_families.py
 
 rust-test:
 	cargo test --workspace --all-targets --features scoreline-dixon-coles/fetch
