@@ -75,3 +75,11 @@ def test_a_clean_file_warns_nothing(tmp_path: Path) -> None:
         warnings.simplefilter("error")
         frame = scoreline.read_football_data(tmp_path)
     assert frame.attrs["warnings"] == []
+
+
+def test_one_division_or_season_may_be_a_bare_string() -> None:
+    root = data_dir() / "football-data"
+    one = scoreline.read_football_data(root, divisions="E0", seasons="2324")
+    listed = scoreline.read_football_data(root, divisions=["E0"], seasons=["2324"])
+    assert len(one) == 380
+    assert one.equals(listed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Any
 
 from . import _optional
@@ -70,11 +71,20 @@ def _check_available(root: Path, found: list[Path], divisions: list[str] | None,
                 )
 
 
+def _codes(values: str | Iterable[str] | None) -> list[str] | None:
+    """One code or several as a list (a bare string is one code, not its letters)."""
+    if values is None:
+        return None
+    if isinstance(values, str):
+        return [values]
+    return [str(v) for v in values]
+
+
 def read_football_data(
     path_or_dir: Any,
     *,
-    divisions: list[str] | None = None,
-    seasons: list[str] | None = None,
+    divisions: str | Iterable[str] | None = None,
+    seasons: str | Iterable[str] | None = None,
     duplicates: str = "keep",
 ) -> Any:
     """A DataFrame of one file, or of ``<dir>/mmz4281/<season>/<div>.csv`` for
@@ -84,7 +94,8 @@ def read_football_data(
     (floats; NaN for unplayed fixtures) and the odds families B365, PS, PSC, Avg, Max
     (H/D/A) and B365, P, Avg over/under 2.5, as floats (NaN where missing).
 
-    A division asked for that has no file, or (with ``divisions``) a season
+    ``divisions`` and ``seasons`` take one code (``"E0"``) or several
+    (``["E0", "E1"]``). A division asked for that has no file, or (with ``divisions``) a season
     without a file for one of them, raises ``DataError`` listing the divisions
     and seasons there are.
 
@@ -97,6 +108,7 @@ def read_football_data(
     ``{"kind": ..., "message": ...}`` dicts."""
     pd = _optional.pandas("scoreline.read_football_data")
 
+    divisions, seasons = _codes(divisions), _codes(seasons)
     root = Path(os.fspath(path_or_dir))
     if root.is_file():
         paths = [root]
