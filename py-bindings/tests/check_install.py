@@ -6,10 +6,10 @@ the package import; the numpy API works; the optional features fail with
 
 Run by ``make python-test`` in a fresh virtual environment holding only the
 wheel, and by ``tests/test_optional.py`` in the full test environment with
-``--block pandas,matplotlib,mlflow`` (those packages then fail to import as
+``--block pandas,matplotlib,mlflow,pyspark`` (those packages then fail to import as
 if they were not installed).
 
-Rerun: ``python py-bindings/tests/check_install.py [--block pandas,matplotlib,mlflow]``
+Rerun: ``python py-bindings/tests/check_install.py [--block pandas,matplotlib,mlflow,pyspark]``
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from typing import Any, Callable
 
 #: The module (or feature) → the extra whose absence it must name.
-OPTIONAL_MODULES = {"plot": "plot", "mlflow": "mlflow"}
-OPTIONAL_PACKAGES = ("pandas", "matplotlib", "mlflow")
+OPTIONAL_MODULES = {"plot": "plot", "mlflow": "mlflow", "spark": "spark"}
+OPTIONAL_PACKAGES = ("pandas", "matplotlib", "mlflow", "pyspark")
 
 
 class _Blocker(importlib.abc.MetaPathFinder):
@@ -79,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for info in pkgutil.iter_modules(scoreline.__path__):
         name = f"scoreline.{info.name}"
         extra = OPTIONAL_MODULES.get(info.name)
-        needs = {"plot": {"matplotlib"}, "mlflow": {"mlflow", "pandas"}}.get(info.name, set())
+        needs = {"plot": {"matplotlib"}, "mlflow": {"mlflow", "pandas"}, "spark": {"pyspark", "pandas"}}.get(info.name, set())
         if extra is not None and not needs <= present:
             _expect_optional_error(f"import {name}", extra, lambda name=name: importlib.import_module(name))
             _expect_optional_error(f"scoreline.{info.name}", extra, lambda n=info.name: getattr(scoreline, n))

@@ -18,9 +18,9 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], check=False, capture_output=True, text=True, cwd=HERE)
 
 
-def test_every_module_imports_without_pandas_matplotlib_or_mlflow() -> None:
+def test_every_module_imports_without_pandas_matplotlib_mlflow_or_pyspark() -> None:
     out = subprocess.run(
-        [sys.executable, str(HERE / "check_install.py"), "--block", "pandas,matplotlib,mlflow"],
+        [sys.executable, str(HERE / "check_install.py"), "--block", "pandas,matplotlib,mlflow,pyspark"],
         check=False, capture_output=True,
         text=True,
     )
@@ -36,6 +36,7 @@ def test_the_install_check_runs_with_every_extra_present() -> None:
     out = subprocess.run([sys.executable, str(HERE / "check_install.py")], check=False, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "ok   import scoreline.plot" in out.stdout and "ok   import scoreline.mlflow" in out.stdout
+    assert "ok   import scoreline.spark" in out.stdout
 
 
 def test_plot_and_mlflow_are_attributes_loaded_on_first_use() -> None:
@@ -59,7 +60,7 @@ def test_plot_and_mlflow_are_attributes_loaded_on_first_use() -> None:
     assert out.returncode == 0, out.stderr
 
 
-@pytest.mark.parametrize(("blocked", "module", "extra"), [("mlflow", "mlflow", "mlflow"), ("matplotlib", "plot", "plot")])
+@pytest.mark.parametrize(("blocked", "module", "extra"), [("mlflow", "mlflow", "mlflow"), ("matplotlib", "plot", "plot"), ("pyspark", "spark", "spark")])
 def test_a_missing_extra_names_what_to_install(blocked: str, module: str, extra: str) -> None:
     out = _python(
         f"""

@@ -5,9 +5,11 @@ Every computation runs in Rust (the native module ``scoreline._scoreline``);
 this package adds pandas and numpy conveniences. Only numpy is required:
 functions that return DataFrames need pandas (``pip install "scoreline[pandas]"``),
 ``scoreline.plot`` needs matplotlib (``scoreline[plot]``) and
-``scoreline.mlflow`` needs MLflow (``scoreline[mlflow]``); without them they
-raise :class:`OptionalDependencyError` (an ``ImportError``) naming the extra.
-``scoreline.plot`` and ``scoreline.mlflow`` are imported on first use.
+``scoreline.mlflow`` needs MLflow (``scoreline[mlflow]``) and ``scoreline.spark``
+needs pyspark (``scoreline[spark]``); without them they raise
+:class:`OptionalDependencyError` (an ``ImportError``) naming the extra.
+``scoreline.plot``, ``scoreline.mlflow`` and ``scoreline.spark`` are imported
+on first use.
 """
 
 from __future__ import annotations
@@ -39,9 +41,10 @@ from .model import DixonColes, NotFittedError
 if TYPE_CHECKING:
     from . import mlflow as mlflow
     from . import plot as plot
+    from . import spark as spark
 
 #: Submodules imported on first attribute access (they need optional extras).
-_LAZY_SUBMODULES = ("mlflow", "plot")
+_LAZY_SUBMODULES = ("mlflow", "plot", "spark")
 
 __all__ = [
     "BacktestError",
@@ -72,7 +75,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """``scoreline.plot`` and ``scoreline.mlflow`` without an explicit import;
+    """``scoreline.plot``, ``scoreline.mlflow`` and ``scoreline.spark`` without an explicit import;
     a missing extra raises :class:`OptionalDependencyError`."""
     if name in _LAZY_SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")

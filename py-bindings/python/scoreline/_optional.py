@@ -1,5 +1,6 @@
 """Optional dependencies: pandas (``scoreline[pandas]``), matplotlib
-(``scoreline[plot]``) and MLflow (``scoreline[mlflow]``) are imported only
+(``scoreline[plot]``), MLflow (``scoreline[mlflow]``) and pyspark
+(``scoreline[spark]``) are imported only
 when a feature needs them, and a missing one raises
 :class:`OptionalDependencyError` naming the extra to install."""
 
@@ -10,7 +11,7 @@ from types import ModuleType
 from typing import Any
 
 #: The pip extra that installs each optional top-level package.
-EXTRAS = {"pandas": "pandas", "matplotlib": "plot", "mlflow": "mlflow"}
+EXTRAS = {"pandas": "pandas", "matplotlib": "plot", "mlflow": "mlflow", "pyspark": "spark"}
 
 
 class OptionalDependencyError(ImportError):

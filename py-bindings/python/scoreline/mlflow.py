@@ -5,13 +5,29 @@ with statistically tested promotion.
 of a ``mlflow.pyfunc.PythonModel`` whose ``predict`` takes a DataFrame with
 columns ``home_team, away_team[, neutral]`` and returns ``p_home, p_draw,
 p_away, xg_home, xg_away, p_over_2_5, p_btts``.
+
+``log_models`` stores the models of many leagues in one artifact; its
+``predict`` takes ``league, home_team, away_team[, neutral]``, picks each
+row's model by its league, and returns the same columns plus ``error``: a
+row whose league or team is unknown gets NaN probabilities (null in Spark)
+and the reason in ``error``, and the other rows are still scored, with an
+empty ``error``. (Empty rather than null: ``spark_udf`` turns a null string
+in a struct field into the text ``"None"`` whenever a batch also holds a
+non-null one.) Scored through ``mlflow.pyfunc.spark_udf`` its output is one
+struct column.
+
+``neutral`` is optional in both: a missing value (``None``, NaN — what
+``spark_udf`` sends for an optional column it was not given) means a home
+fixture.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -29,24 +45,65 @@ try:
     import mlflow.pyfunc
     from mlflow.models import ModelSignature, infer_signature
     from mlflow.types import ColSpec, Schema
+    from mlflow.types.schema import AnyType
 except ModuleNotFoundError as _exc:
     if _exc.name != "mlflow":
         raise
     raise missing("scoreline.mlflow", "mlflow", "mlflow") from _exc
 
-from ._scoreline import DataError
+from ._scoreline import DataError, ScorelineError
 from .model import DixonColes
 
 OUTPUT_COLUMNS = ["p_home", "p_draw", "p_away", "xg_home", "xg_away", "p_over_2_5", "p_btts"]
 
+#: The file format of the artifact that holds the models of many groups.
+MODEL_SET_FORMAT = "scoreline-model-set"
+MODEL_SET_VERSION = 1
+
+
+def _neutral_flag(value: Any) -> bool | None:
+    """``neutral`` of one row: missing (None, NaN) is a home fixture; None for a value that is not a boolean."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return False
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float, np.integer, np.floating)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0"):
+        return value.strip().lower() in ("true", "1")
+    return None
+
+
+def neutral_flags(fixtures: pd.DataFrame) -> tuple[np.ndarray, list[str | None]]:
+    """The ``neutral`` column as booleans, and per row the error of a value
+    that is not one (``None`` where fine). A missing column or value means a
+    home fixture."""
+    n = len(fixtures)
+    if "neutral" not in fixtures.columns:
+        return np.zeros(n, dtype=bool), [None] * n
+    column = fixtures["neutral"]
+    if column.dtype == np.bool_:
+        return column.to_numpy(dtype=bool), [None] * n
+    flags = [_neutral_flag(v) for v in column.tolist()]
+    errors = [None if f is not None else f"neutral = {v!r}: expected true or false" for f, v in zip(flags, column.tolist())]
+    return np.array([bool(f) for f in flags], dtype=bool), errors
+
+
+def _require_columns(fixtures: pd.DataFrame, names: list[str]) -> None:
+    absent = [c for c in names if c not in fixtures.columns]
+    if absent:
+        raise DataError(f"model input lacks column(s) {absent}; expected {', '.join(names)}[, neutral]")
+
 
 def predict_frame(model: DixonColes, fixtures: pd.DataFrame, calibrator: Any = None) -> pd.DataFrame:
     """The flavour's output for a DataFrame of fixtures (``home_team, away_team[, neutral]``)."""
-    missing = [c for c in ("home_team", "away_team") if c not in fixtures.columns]
-    if missing:
-        raise DataError(f"model input lacks column(s) {missing}; expected home_team, away_team[, neutral]")
-    neutral = "neutral" if "neutral" in fixtures.columns else None
-    markets = model.predict_markets(fixtures, home="home_team", away="away_team", neutral=neutral)
+    _require_columns(fixtures, ["home_team", "away_team"])
+    neutral, errors = neutral_flags(fixtures)
+    bad = next((i for i, e in enumerate(errors) if e is not None), None)
+    if bad is not None:
+        raise DataError(f"row {bad}: {errors[bad]}")
+    teams = {"home_team": fixtures["home_team"].tolist(), "away_team": fixtures["away_team"].tolist(), "neutral": neutral}
+    markets = model.predict_markets(teams, home="home_team", away="away_team", neutral="neutral")
     out = markets[OUTPUT_COLUMNS].reset_index(drop=True)
     if calibrator is not None:
         calibrated = np.asarray(calibrator.predict(out[["p_home", "p_draw", "p_away"]].to_numpy()))
@@ -87,14 +144,7 @@ def log_model(
         teams = model.teams
         input_example = pd.DataFrame({"home_team": [teams[0]], "away_team": [teams[1]], "neutral": [False]})
     output = predict_frame(model, input_example, calibrator)
-    inputs = Schema(
-        [
-            ColSpec("string", "home_team"),
-            ColSpec("string", "away_team"),
-            ColSpec("boolean", "neutral", required=False),
-        ]
-    )
-    signature = ModelSignature(inputs=inputs, outputs=infer_signature(input_example, output).outputs)
+    signature = ModelSignature(inputs=_input_schema(), outputs=infer_signature(input_example, output).outputs)
     with tempfile.TemporaryDirectory() as tmp:
         artifacts = {"model": os.path.join(tmp, "model.json")}
         model.save(artifacts["model"])
@@ -106,6 +156,167 @@ def log_model(
             name=name,
             python_model=ScorelineModel(),
             artifacts=artifacts,
+            signature=signature,
+            input_example=input_example,
+            registered_model_name=registered_model_name,
+            pip_requirements=["scoreline", "pandas", "numpy", f"mlflow-skinny=={mlflow.__version__}"],
+        )
+
+
+def _input_schema(group_column: str | None = None) -> Schema:
+    """``[group,] home_team, away_team`` (strings) and an optional ``neutral``.
+
+    ``neutral`` is typed as any value rather than a boolean: ``spark_udf``
+    fills an optional column it was not given with NaN, which MLflow's
+    boolean check rejects for every row; :func:`neutral_flags` reads it."""
+    columns = [ColSpec("string", group_column)] if group_column else []
+    columns += [ColSpec("string", "home_team"), ColSpec("string", "away_team"), ColSpec(AnyType(), "neutral", required=False)]
+    return Schema(columns)
+
+
+def predict_groups(models: Mapping[str, DixonColes], fixtures: pd.DataFrame, group_column: str = "league") -> pd.DataFrame:
+    """The model set's output: per row, the model of its ``group_column``
+    value prices ``home_team`` v ``away_team`` (``neutral`` optional);
+    columns :data:`OUTPUT_COLUMNS` and ``error``. A row that cannot be
+    priced (unknown league or team, the same team twice, a missing name, a
+    ``neutral`` that is not a boolean) gets NaN and its reason in ``error``;
+    the others are unaffected and have an empty ``error``. A missing column
+    raises ``DataError``."""
+    _require_columns(fixtures, [group_column, "home_team", "away_team"])
+    n = len(fixtures)
+    out = {c: np.full(n, np.nan) for c in OUTPUT_COLUMNS}
+    errors: list[str] = [""] * n
+    neutral, neutral_errors = neutral_flags(fixtures)
+    homes = fixtures["home_team"].tolist()
+    aways = fixtures["away_team"].tolist()
+    codes, groups = pd.factorize(fixtures[group_column], use_na_sentinel=True)
+    for i in np.flatnonzero(codes < 0):
+        errors[i] = f"{group_column} is missing"
+    known = ", ".join(sorted(models))
+    for k, group in enumerate(groups):
+        rows = np.flatnonzero(codes == k)
+        model = models.get(str(group))
+        if model is None:
+            for i in rows:
+                errors[i] = f"unknown {group_column} {group!r} (models: {known})"
+            continue
+        teams = set(model.teams)
+        good = []
+        reasons: dict[tuple[Any, Any], str] = {}
+        for i in rows:
+            home, away = homes[i], aways[i]
+            reason = neutral_errors[i]
+            if reason is not None:
+                errors[i] = reason
+            elif not isinstance(home, str) or not isinstance(away, str):
+                errors[i] = "home_team or away_team is missing"
+            elif home in teams and away in teams and home != away:
+                good.append(i)
+            else:
+                if (home, away) not in reasons:
+                    try:
+                        model.predict(home, away)
+                        reasons[(home, away)] = "cannot be priced"
+                    except ScorelineError as exc:
+                        reasons[(home, away)] = str(exc)
+                errors[i] = reasons[(home, away)]
+        if good:
+            index = np.asarray(good)
+            priced = predict_frame(
+                model,
+                pd.DataFrame({"home_team": [homes[i] for i in good], "away_team": [aways[i] for i in good], "neutral": neutral[index]}),
+            )
+            for c in OUTPUT_COLUMNS:
+                out[c][index] = priced[c].to_numpy()
+    frame = pd.DataFrame(out)
+    frame["error"] = pd.Series(errors, dtype=object)
+    return frame
+
+
+def _model_set_json(models: Mapping[Any, DixonColes], group_column: str) -> str:
+    return json.dumps(
+        {
+            "format": MODEL_SET_FORMAT,
+            "format_version": MODEL_SET_VERSION,
+            "group_column": group_column,
+            "models": {str(k): m.to_json() for k, m in models.items()},
+        }
+    )
+
+
+def load_model_set(text: str) -> tuple[dict[str, DixonColes], str]:
+    """The models and the group column of a model-set artifact (``ModelFileError`` if it is not one)."""
+    from ._scoreline import ModelFileError
+
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ModelFileError(f"invalid model set: {exc}") from exc
+    if not isinstance(doc, dict) or doc.get("format") != MODEL_SET_FORMAT:
+        raise ModelFileError(f"invalid model set: format is not {MODEL_SET_FORMAT!r}")
+    if doc.get("format_version") != MODEL_SET_VERSION:
+        raise ModelFileError(f"model set format_version {doc.get('format_version')!r}: this scoreline reads {MODEL_SET_VERSION}")
+    models = doc.get("models")
+    if not isinstance(models, dict) or not models:
+        raise ModelFileError("invalid model set: models must be a non-empty object")
+    return {str(k): DixonColes.from_json(v) for k, v in models.items()}, str(doc.get("group_column", "league"))
+
+
+class ScorelineModelSet(mlflow.pyfunc.PythonModel):  # type: ignore[misc]
+    """The pyfunc wrapper of many models, one per group (e.g. league)."""
+
+    def load_context(self, context: Any) -> None:
+        """Reads the model-set artifact."""
+        with open(context.artifacts["models"], encoding="utf-8") as fh:
+            self._models, self._group_column = load_model_set(fh.read())
+
+    def predict(self, context: Any, model_input: pd.DataFrame, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Probabilities, expected goals and an error column per fixture."""
+        return predict_groups(self._models, pd.DataFrame(model_input), self._group_column)
+
+
+def log_models(
+    models: Mapping[Any, DixonColes],
+    name: str,
+    *,
+    group_column: str = "league",
+    input_example: pd.DataFrame | None = None,
+    registered_model_name: str | None = None,
+) -> Any:
+    """Logs the models of many groups (``{"E0": model, "E1": model}``, e.g.
+    from :func:`scoreline.spark.load_models`) as one pyfunc model called
+    ``name`` in the active run, with a signature whose output is
+    :data:`OUTPUT_COLUMNS` (doubles) and ``error`` (string, empty when
+    the row was priced); returns
+    MLflow's ``ModelInfo``.
+
+    Example (Spark; ``fixtures`` has league, home_team and away_team)::
+
+        info = scoreline.mlflow.log_models(models, "leagues")
+        score = mlflow.pyfunc.spark_udf(spark, info.model_uri, env_manager="local")
+        scored = fixtures.withColumn("p", score("league", "home_team", "away_team"))
+        scored.select("p.p_home", "p.p_draw", "p.p_away", "p.error")  # error == "" when priced
+    """
+    if not models:
+        raise DataError("log_models: no models given")
+    if input_example is None:
+        group, model = next(iter(models.items()))
+        teams = model.teams
+        input_example = pd.DataFrame({group_column: [str(group)], "home_team": [teams[0]], "away_team": [teams[1]]})
+    fitted = {str(k): m for k, m in models.items()}
+    output = predict_groups(fitted, input_example, group_column)
+    outputs = Schema([ColSpec("double", c) for c in OUTPUT_COLUMNS] + [ColSpec("string", "error", required=False)])
+    signature = ModelSignature(inputs=_input_schema(group_column), outputs=outputs)
+    if (output["error"] != "").any():
+        raise DataError(f"log_models: the input example cannot be priced: {output.loc[output['error'] != '', 'error'].iloc[0]}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "models.json")
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(_model_set_json(fitted, group_column))
+        return mlflow.pyfunc.log_model(
+            name=name,
+            python_model=ScorelineModelSet(),
+            artifacts={"models": path},
             signature=signature,
             input_example=input_example,
             registered_model_name=registered_model_name,
