@@ -36,10 +36,19 @@ fi
 have cc || have gcc || have clang || missing+=("a C compiler and linker (cc) — apt-get install build-essential")
 have git || missing+=("git — apt-get install git")
 have curl || missing+=("curl — apt-get install curl")
+# The Spark tests and notebook run pyspark in local mode, which needs Java 17 or later.
+if ! have java; then
+    missing+=("Java 17 or later (for Spark in local mode) — apt-get install openjdk-17-jre-headless")
+else
+    java_major=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)
+    if [ -z "$java_major" ] || [ "$java_major" -lt 17 ]; then
+        missing+=("Java 17 or later for Spark (found ${java_major:-an unknown version}) — apt-get install openjdk-17-jre-headless")
+    fi
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
     echo "preflight: make test cannot run on this machine; missing:" >&2
     for item in "${missing[@]}"; do echo "  - $item" >&2; done
     exit 1
 fi
-echo "preflight: the Rust toolchain (with rustfmt and clippy), $PYTHON with venv, cc, git and curl are here"
+echo "preflight: the Rust toolchain (with rustfmt and clippy), $PYTHON with venv, cc, git, curl and Java $java_major are here"

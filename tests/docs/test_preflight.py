@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 PREFLIGHT = Path(__file__).resolve().parent / "preflight.sh"
-TOOLS = ["bash", "env", "cargo", "rustc", "rustup", "git", "curl", "cc", "gcc", "clang"]
+TOOLS = ["bash", "env", "cargo", "rustc", "rustup", "git", "curl", "cc", "gcc", "clang", "java", "sed", "head"]
 
 
 def run(path: str, python: str = "python3.11") -> subprocess.CompletedProcess[str]:
@@ -53,3 +53,9 @@ def test_names_a_missing_python(tmp_path: Path) -> None:
     proc = run(bin_dir(tmp_path, set()), python="python3.99")
     assert proc.returncode == 1
     assert "python3.99" in proc.stderr
+
+
+def test_names_a_missing_java(tmp_path: Path) -> None:
+    proc = run(bin_dir(tmp_path, {"java"}))
+    assert proc.returncode == 1
+    assert "Java 17 or later (for Spark in local mode) — apt-get install openjdk-17-jre-headless" in proc.stderr
