@@ -10,6 +10,7 @@
 pub mod engine;
 pub mod python;
 pub mod scoring;
+pub mod spark;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

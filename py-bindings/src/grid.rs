@@ -37,8 +37,9 @@ impl PyScoreGrid {
     /// A grid from the state `__reduce__` wrote.
     #[staticmethod]
     fn _from_state(state: &str) -> PyResult<Self> {
-        let inner = serde_json::from_str(state)
-            .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("invalid ScoreGrid state: {e}")))?;
+        let inner = serde_json::from_str(state).map_err(|e| {
+            pyo3::exceptions::PyValueError::new_err(format!("invalid ScoreGrid state: {e}"))
+        })?;
         Ok(Self { inner })
     }
 

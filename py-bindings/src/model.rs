@@ -214,6 +214,90 @@ impl PyFittedModel {
         PyArray1::from_vec(py, flat).reshape([n, 3])
     }
 
+    /// The MLflow flavour's columns for many fixtures from factorised team
+    /// names, as a dict of equal-length arrays: `p_home, p_draw, p_away`
+    /// (the grid-free kernel, the same bits as `predict_proba`), `xg_home,
+    /// xg_away` (λ, ν), `p_over_2_5` and `p_btts` (from the score grid, the
+    /// same bits as `predict_markets`). No strings are built per fixture,
+    /// which is what makes it several times faster than `predict_markets`.
+    #[pyo3(signature = (teams, home, away, neutral=None, max_goals=None, truncate=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn predict_summary<'py>(
+        &self,
+        py: Python<'py>,
+        teams: &Bound<'py, PyAny>,
+        home: PyReadonlyArray1<'py, i64>,
+        away: PyReadonlyArray1<'py, i64>,
+        neutral: Option<PyReadonlyArray1<'py, bool>>,
+        max_goals: Option<usize>,
+        truncate: bool,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        const COLUMNS: [&str; 7] = [
+            "p_home",
+            "p_draw",
+            "p_away",
+            "xg_home",
+            "xg_away",
+            "p_over_2_5",
+            "p_btts",
+        ];
+        let size = GridSize::from_request(max_goals, truncate);
+        let teams = names(teams, "teams")?;
+        let (home, away) = (
+            decode(&teams, home.as_slice()?, "home")?,
+            decode(&teams, away.as_slice()?, "away")?,
+        );
+        check_len("away", away.len(), home.len())?;
+        let neutral = neutral.as_ref().map(|a| a.as_slice()).transpose()?;
+        if let Some(v) = neutral {
+            check_len("neutral", v.len(), home.len())?;
+        }
+        let ids: Vec<Option<u32>> = teams.iter().map(|t| self.inner.team_id(t).ok()).collect();
+        let model = Arc::clone(&self.inner);
+        let n = home.len();
+        let computed = py.detach(|| {
+            let mut columns = vec![Vec::with_capacity(n); COLUMNS.len()];
+            for i in 0..n {
+                let (h, a) = match (ids[home[i]], ids[away[i]]) {
+                    (Some(h), Some(a)) => (h, a),
+                    (None, _) => return Err((i, model.team_id(&teams[home[i]]).unwrap_err())),
+                    (_, None) => return Err((i, model.team_id(&teams[away[i]]).unwrap_err())),
+                };
+                let at_neutral = neutral.is_some_and(|v| v[i]);
+                let g = model
+                    .predict_ids(h, a, at_neutral, size)
+                    .map_err(|e| (i, e))?;
+                let o = scoreline_dixon_coles::grid::outcome_probabilities(
+                    g.home_rate(),
+                    g.away_rate(),
+                    g.rho(),
+                    GridSize::Truncated(g.max_goals()),
+                )
+                .map_err(|e| (i, e))?;
+                let over = g.over(2.5).map_err(|e| (i, e))?.win;
+                let values = [
+                    o.home,
+                    o.draw,
+                    o.away,
+                    g.home_rate(),
+                    g.away_rate(),
+                    over,
+                    g.both_teams_to_score().yes,
+                ];
+                for (c, v) in columns.iter_mut().zip(values) {
+                    c.push(v);
+                }
+            }
+            Ok(columns)
+        });
+        let columns = computed.map_err(|(i, e)| fixture_error(i, e))?;
+        let out = PyDict::new(py);
+        for (name, values) in COLUMNS.iter().zip(columns) {
+            out.set_item(*name, PyArray1::from_vec(py, values))?;
+        }
+        Ok(out)
+    }
+
     /// The usual markets for many fixtures, as a dict of equal-length arrays.
     #[pyo3(signature = (home, away, neutral=None, max_goals=None, truncate=false))]
     fn predict_markets<'py>(

@@ -1,7 +1,7 @@
 //! `make bench`: every side-by-side row, printed and written to `target/bench/report.json`.
 //!
 //! Flags: `--quick` (fewer repetitions on both sides) and `--only AREA`
-//! (`engine`, `scoring` or `python`) to run one area.
+//! (`engine`, `scoring`, `python` or `spark`) to run one area.
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -23,8 +23,11 @@ fn main() {
     if wanted("python") {
         rows.extend(scoreline_benches::python::rows(quick));
     }
+    if wanted("spark") {
+        rows.extend(scoreline_benches::spark::rows(quick));
+    }
     if rows.is_empty() {
-        eprintln!("no bench rows: --only takes engine, scoring or python");
+        eprintln!("no bench rows: --only takes engine, scoring, python or spark");
         std::process::exit(2);
     }
     scoreline_benches::print_table(&rows);

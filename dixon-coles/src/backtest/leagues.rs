@@ -17,8 +17,8 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    market_probabilities, market_report, season_of_match, walk_forward_cancellable, Backtest, BacktestError,
-    BacktestOptions, MarketComparison,
+    market_probabilities, market_report, season_of_match, walk_forward_cancellable, Backtest,
+    BacktestError, BacktestOptions, MarketComparison,
 };
 use crate::data::football_data::{
     available_divisions, available_seasons, read_football_data_file, season_path,

@@ -34,8 +34,8 @@ pub use bets::{
     bet_candidates, report_json_row, simulate_backtest, BacktestBetting, OddsSource, SeasonBetting,
 };
 pub use leagues::{
-    football_data_report, football_data_report_cancellable, history_divisions, LeagueReport, LeagueReportOptions, SkippedSeason,
-    DEFAULT_WINDOW_DAYS,
+    football_data_report, football_data_report_cancellable, history_divisions, LeagueReport,
+    LeagueReportOptions, SkippedSeason, DEFAULT_WINDOW_DAYS,
 };
 pub use market::{blend, fit_blend_weight, market_probabilities, Pooling};
 pub use report::{market_report, MarketComparison, MarketReport};
@@ -293,7 +293,13 @@ pub fn walk_forward(
     options: &BacktestOptions,
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> Result<Backtest, BacktestError> {
-    walk_forward_cancellable(matches, is_target, options, progress, &AtomicBool::new(false))
+    walk_forward_cancellable(
+        matches,
+        is_target,
+        options,
+        progress,
+        &AtomicBool::new(false),
+    )
 }
 
 /// [`walk_forward`] that stops early when `cancel` becomes true: every

@@ -84,9 +84,23 @@ def neutral_flags(fixtures: pd.DataFrame) -> tuple[np.ndarray, list[str | None]]
     column = fixtures["neutral"]
     if column.dtype == np.bool_:
         return column.to_numpy(dtype=bool), [None] * n
-    flags = [_neutral_flag(v) for v in column.tolist()]
-    errors = [None if f is not None else f"neutral = {v!r}: expected true or false" for f, v in zip(flags, column.tolist())]
-    return np.array([bool(f) for f in flags], dtype=bool), errors
+    errors: list[str | None] = [None] * n
+    if column.dtype.kind == "f":
+        values = column.to_numpy(dtype=np.float64)
+        missing = np.isnan(values)
+        flags = ~missing & (values == 1.0)
+        for i in np.flatnonzero(~missing & (values != 0.0) & (values != 1.0)):
+            errors[i] = f"neutral = {values[i]!r}: expected true or false"
+        return flags, errors
+    listed = column.tolist()
+    flags = np.zeros(n, dtype=bool)
+    for i, value in enumerate(listed):
+        flag = _neutral_flag(value)
+        if flag is None:
+            errors[i] = f"neutral = {value!r}: expected true or false"
+        else:
+            flags[i] = flag
+    return flags, errors
 
 
 def _require_columns(fixtures: pd.DataFrame, names: list[str]) -> None:
@@ -102,9 +116,8 @@ def predict_frame(model: DixonColes, fixtures: pd.DataFrame, calibrator: Any = N
     bad = next((i for i, e in enumerate(errors) if e is not None), None)
     if bad is not None:
         raise DataError(f"row {bad}: {errors[bad]}")
-    teams = {"home_team": fixtures["home_team"].tolist(), "away_team": fixtures["away_team"].tolist(), "neutral": neutral}
-    markets = model.predict_markets(teams, home="home_team", away="away_team", neutral="neutral")
-    out = markets[OUTPUT_COLUMNS].reset_index(drop=True)
+    columns = model._summary_columns(fixtures["home_team"], fixtures["away_team"], neutral)
+    out = pd.DataFrame({c: columns[c] for c in OUTPUT_COLUMNS})
     if calibrator is not None:
         calibrated = np.asarray(calibrator.predict(out[["p_home", "p_draw", "p_away"]].to_numpy()))
         out[["p_home", "p_draw", "p_away"]] = calibrated
@@ -187,8 +200,9 @@ def predict_groups(models: Mapping[str, DixonColes], fixtures: pd.DataFrame, gro
     out = {c: np.full(n, np.nan) for c in OUTPUT_COLUMNS}
     errors: list[str] = [""] * n
     neutral, neutral_errors = neutral_flags(fixtures)
-    homes = fixtures["home_team"].tolist()
-    aways = fixtures["away_team"].tolist()
+    neutral_ok = np.array([e is None for e in neutral_errors], dtype=bool)
+    home_series, away_series = fixtures["home_team"], fixtures["away_team"]
+    homes, aways = home_series.tolist(), away_series.tolist()
     codes, groups = pd.factorize(fixtures[group_column], use_na_sentinel=True)
     for i in np.flatnonzero(codes < 0):
         errors[i] = f"{group_column} is missing"
@@ -200,18 +214,22 @@ def predict_groups(models: Mapping[str, DixonColes], fixtures: pd.DataFrame, gro
             for i in rows:
                 errors[i] = f"unknown {group_column} {group!r} (models: {known})"
             continue
-        teams = set(model.teams)
-        good = []
+        home_names, away_names = home_series.iloc[rows], away_series.iloc[rows]
+        priceable = (
+            home_names.isin(model.teams).to_numpy()
+            & away_names.isin(model.teams).to_numpy()
+            & (home_names.to_numpy() != away_names.to_numpy())
+            & neutral_ok[rows]
+        )
+        good = rows[priceable]
         reasons: dict[tuple[Any, Any], str] = {}
-        for i in rows:
+        for i in rows[~priceable]:
             home, away = homes[i], aways[i]
             reason = neutral_errors[i]
             if reason is not None:
                 errors[i] = reason
             elif not isinstance(home, str) or not isinstance(away, str):
                 errors[i] = "home_team or away_team is missing"
-            elif home in teams and away in teams and home != away:
-                good.append(i)
             else:
                 if (home, away) not in reasons:
                     try:
@@ -220,14 +238,11 @@ def predict_groups(models: Mapping[str, DixonColes], fixtures: pd.DataFrame, gro
                     except ScorelineError as exc:
                         reasons[(home, away)] = str(exc)
                 errors[i] = reasons[(home, away)]
-        if good:
-            index = np.asarray(good)
-            priced = predict_frame(
-                model,
-                pd.DataFrame({"home_team": [homes[i] for i in good], "away_team": [aways[i] for i in good], "neutral": neutral[index]}),
-            )
+        if len(good):
+            chosen = {"home_team": home_names.to_numpy()[priceable], "away_team": away_names.to_numpy()[priceable]}
+            priced = predict_frame(model, pd.DataFrame({**chosen, "neutral": neutral[good]}))
             for c in OUTPUT_COLUMNS:
-                out[c][index] = priced[c].to_numpy()
+                out[c][good] = priced[c].to_numpy()
     frame = pd.DataFrame(out)
     frame["error"] = pd.Series(errors, dtype=object)
     return frame

@@ -168,6 +168,18 @@ class DixonColes:
         frame = pd.DataFrame({"home_team": home_names, "away_team": away_names, **columns}, index=index)
         return frame
 
+    def _summary_columns(self, home_teams: Any, away_teams: Any, neutral: Any = None) -> dict[str, Any]:
+        """p_home, p_draw, p_away, xg_home, xg_away, p_over_2_5 and p_btts
+        per fixture as arrays (the MLflow flavour's columns; the same numbers
+        as ``predict_markets``, several times faster)."""
+        teams, (home_codes, away_codes) = col.factorize(home_teams, away_teams)
+        if len(home_codes) != len(away_codes):
+            raise DataError(f"away_teams has {len(away_codes)} rows, expected {len(home_codes)}")
+        neutral_arr = None if neutral is None else col.booleans(neutral, "neutral", len(home_codes))
+        return self.fitted_model.predict_summary(  # type: ignore[no-any-return]
+            teams, home_codes, away_codes, neutral_arr, self.max_goals, self.truncate
+        )
+
     # -- inspecting --------------------------------------------------------------
 
     @property

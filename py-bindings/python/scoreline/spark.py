@@ -51,7 +51,7 @@ from . import backtest as _backtest
 from ._scoreline import BacktestError, DataError, FitError, ScorelineError
 from .model import DixonColes
 
-__all__ = ["FAMILIES", "GRID_METRICS", "backtest_grid", "fit_by_group", "load_models"]
+__all__ = ["FAMILIES", "GRID_METRICS", "backtest_grid", "fit_by_group", "load_models", "plan_grid", "run_combination"]
 
 #: The model families the engine fits today, as the options that select them.
 FAMILIES: dict[str, dict[str, Any]] = {"dixon_coles": {"rho": True}, "poisson": {"rho": False}}
@@ -291,6 +291,48 @@ def backtest_grid(
     if spark is None:
         raise BacktestError("backtest_grid: no active SparkSession; pass spark=")
     frame = df.toPandas() if isinstance(df, SparkDataFrame) else pd.DataFrame(df)
+    by_league, tasks, combos = plan_grid(
+        frame, leagues=leagues, seasons=seasons, params=params, division=division, season=season, **options
+    )
+    context = spark.sparkContext
+    shared = context.broadcast(by_league)
+    fixed = dict(options, division=division, season=season)
+
+    def run(task: tuple[str, str, dict[str, Any]]) -> dict[str, Any]:
+        lg, s, combo = task
+        return run_combination(shared.value[lg], lg, s, combo, fixed)
+
+    try:
+        rows = context.parallelize(tasks, numSlices=len(tasks)).map(run).collect()
+    finally:
+        shared.unpersist()
+    param_fields = [T.StructField(name, _spark_type([c[name] for c in combos])) for name in combos[0]]
+    schema = T.StructType(
+        [T.StructField("league", T.StringType()), T.StructField("season", T.StringType()), *param_fields]
+        + [T.StructField("matches", T.LongType()), T.StructField("skipped", T.LongType())]
+        + [T.StructField(m, T.DoubleType()) for m in GRID_METRICS]
+        + [T.StructField("elapsed_s", T.DoubleType()), T.StructField("error", T.StringType())]
+    )
+    ordered = [[row[f.name] for f in schema.fields] for row in rows]
+    return spark.createDataFrame(ordered, schema=schema)
+
+
+def plan_grid(
+    frame: pd.DataFrame,
+    *,
+    leagues: str | Iterable[str] | None = None,
+    seasons: str | Iterable[str] | None = None,
+    params: Mapping[str, Any] | None = None,
+    division: str = "Div",
+    season: str = "Season",
+    **options: Any,
+) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, dict[str, Any]]], list[dict[str, Any]]]:
+    """What :func:`backtest_grid` runs, checked on the driver: each league's
+    matches, the tasks ``(league, season, combination)`` in order, and the
+    parameter combinations. ``run_combination(by_league[league], league,
+    season, combination, {**options, "division": division, "season":
+    season})`` is one task; run one after another, they are the
+    single-process grid."""
     for name in (division, season):
         if name not in frame.columns:
             raise DataError(f"backtest_grid: no column {name!r} (columns: {list(frame.columns)})")
@@ -316,27 +358,7 @@ def backtest_grid(
                 tasks.extend((lg, s, combo) for combo in combos)
     if not tasks:
         raise BacktestError("backtest_grid: no league-season to backtest (a league's first season is history only)")
-    context = spark.sparkContext
-    shared = context.broadcast(by_league)
-    fixed = dict(options, division=division, season=season)
-
-    def run(task: tuple[str, str, dict[str, Any]]) -> dict[str, Any]:
-        lg, s, combo = task
-        return run_combination(shared.value[lg], lg, s, combo, fixed)
-
-    try:
-        rows = context.parallelize(tasks, numSlices=len(tasks)).map(run).collect()
-    finally:
-        shared.unpersist()
-    param_fields = [T.StructField(name, _spark_type([c[name] for c in combos])) for name in combos[0]]
-    schema = T.StructType(
-        [T.StructField("league", T.StringType()), T.StructField("season", T.StringType()), *param_fields]
-        + [T.StructField("matches", T.LongType()), T.StructField("skipped", T.LongType())]
-        + [T.StructField(m, T.DoubleType()) for m in GRID_METRICS]
-        + [T.StructField("elapsed_s", T.DoubleType()), T.StructField("error", T.StringType())]
-    )
-    ordered = [[row[f.name] for f in schema.fields] for row in rows]
-    return spark.createDataFrame(ordered, schema=schema)
+    return by_league, tasks, combos
 
 
 def _backtest_season_key(code: str) -> int:
