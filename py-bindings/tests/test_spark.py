@@ -78,8 +78,12 @@ def models(spark_matches: Any) -> dict[Any, scoreline.DixonColes]:
 
 
 @pytest.fixture()
-def tracking(tmp_path: Path) -> Iterator[None]:
-    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
+def tracking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    monkeypatch.chdir(tmp_path)
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    mlflow.set_experiment("scoreline-spark-tests")  # not an experiment id of another test's store
     yield
     mlflow.set_tracking_uri(None)
 
