@@ -121,7 +121,11 @@ def main() -> None:
         out["pyfunc_predict_s"] = median_of(lambda: pyfunc.predict(fixtures), runs)
 
         # --- backtest grid -------------------------------------------------------
-        seasons = sorted(frame["Season"].unique(), key=scoreline.spark._backtest_season_key)[-n_seasons:]
+        # Each league's last n_seasons seasons (the leagues' histories have different gaps).
+        seasons = {
+            lg: sorted(frame.loc[frame["Div"] == lg, "Season"].unique(), key=scoreline.spark._backtest_season_key)[-n_seasons:]
+            for lg in leagues
+        }
         params = {"xi": xis}
         started = time.perf_counter()
         grid = scoreline.spark.backtest_grid(frame, leagues=leagues, seasons=seasons, params=params, spark=spark)
@@ -136,7 +140,7 @@ def main() -> None:
         out["grid_serial_s"] = time.perf_counter() - started
         by_key = {(r["league"], r["season"], r["xi"]): r["rps"] for r in rows}
         out["grid_max_rps_difference"] = max(abs(by_key[(r["league"], r["season"], r["xi"])] - r["rps"]) for r in serial)
-        out["grid_leagues"], out["grid_seasons"], out["grid_xis"] = len(leagues), len(seasons), len(xis)
+        out["grid_leagues"], out["grid_seasons"], out["grid_xis"] = len(leagues), n_seasons, len(xis)
     finally:
         spark.stop()
     print(json.dumps(out))

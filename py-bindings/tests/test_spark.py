@@ -256,3 +256,12 @@ def _worker_cpu_seconds() -> float:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def test_the_grid_plan_takes_seasons_per_league(matches: pd.DataFrame) -> None:
+    _, tasks, combos = scoreline_spark.plan_grid(matches, seasons={"E0": "2324", "I1": ["2223", "2324"]}, params={"xi": [0.001, 0.002]})
+    assert combos == [{"xi": 0.001}, {"xi": 0.002}]
+    # I1 2022-23 is its first season here: history only.
+    assert [(lg, s) for lg, s, _ in tasks] == [("E0", "2324"), ("E0", "2324"), ("I1", "2324"), ("I1", "2324")]
+    with pytest.raises(scoreline.BacktestError, match="'threads' is set per combination"):
+        scoreline_spark.plan_grid(matches, threads=2)

@@ -259,7 +259,7 @@ def backtest_grid(
     df: SparkDataFrame | pd.DataFrame,
     *,
     leagues: str | Iterable[str] | None = None,
-    seasons: str | Iterable[str] | None = None,
+    seasons: str | Iterable[str] | Mapping[str, Any] | None = None,
     params: Mapping[str, Any] | None = None,
     spark: SparkSession | None = None,
     division: str = "Div",
@@ -282,7 +282,8 @@ def backtest_grid(
     **params, **options)`` does on one machine.
 
     ``leagues`` and ``seasons`` default to every league and, per league,
-    every season after its first. ``params`` maps ``walk_forward`` option
+    every season after its first; ``seasons`` is one season code, several,
+    or a dict of them per league (``{"E0": ["2223", "2324"], "SP1": "2324"}``). ``params`` maps ``walk_forward`` option
     names to lists of values (``{"xi": [0.001, 0.002], "family":
     ["dixon_coles", "poisson"]}``); ``options`` are fixed ``walk_forward``
     options for every combination (``ridge``, ``refit``, column names…).
@@ -321,7 +322,7 @@ def plan_grid(
     frame: pd.DataFrame,
     *,
     leagues: str | Iterable[str] | None = None,
-    seasons: str | Iterable[str] | None = None,
+    seasons: str | Iterable[str] | Mapping[str, Any] | None = None,
     params: Mapping[str, Any] | None = None,
     division: str = "Div",
     season: str = "Season",
@@ -348,17 +349,27 @@ def plan_grid(
     unknown = [lg for lg in wanted if lg not in present]
     if unknown:
         raise DataError(f"backtest_grid: no matches of league(s) {unknown} (leagues: {', '.join(present)})")
-    season_filter = None if seasons is None else ({seasons} if isinstance(seasons, str) else set(seasons))
     by_league = {lg: frame[frame[division] == lg].reset_index(drop=True) for lg in wanted}
     tasks = []
     for lg in wanted:
         league_seasons = sorted(by_league[lg][season].unique(), key=_backtest_season_key)
+        chosen = _season_filter(seasons, lg)
         for s in league_seasons[1:]:
-            if season_filter is None or s in season_filter:
+            if chosen is None or s in chosen:
                 tasks.extend((lg, s, combo) for combo in combos)
     if not tasks:
         raise BacktestError("backtest_grid: no league-season to backtest (a league's first season is history only)")
     return by_league, tasks, combos
+
+
+def _season_filter(seasons: str | Iterable[str] | Mapping[str, Any] | None, league: str) -> set[str] | None:
+    """The seasons asked for in ``league`` (``None``: every one)."""
+    if seasons is None:
+        return None
+    if isinstance(seasons, Mapping):
+        given = seasons.get(league, ())
+        return {given} if isinstance(given, str) else {str(s) for s in given}
+    return {seasons} if isinstance(seasons, str) else {str(s) for s in seasons}
 
 
 def _backtest_season_key(code: str) -> int:
