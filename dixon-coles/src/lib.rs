@@ -64,6 +64,7 @@
 pub mod backtest;
 pub mod betting;
 pub mod data;
+pub mod distributions;
 pub mod error;
 pub mod fit;
 pub mod grid;
