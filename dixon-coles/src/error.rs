@@ -1,7 +1,5 @@
-//! Errors of prediction and of model files, and the crate-wide [`Error`].
-
-use crate::data::DataError;
-use crate::fit::FitError;
+//! Errors of prediction and of model files (the crate-wide umbrella
+//! `Error` is defined at the crate root, above every stage).
 
 /// Everything that can go wrong when predicting from a model.
 #[derive(Debug, thiserror::Error, Clone, PartialEq)]
@@ -108,22 +106,4 @@ pub enum ModelFileError {
         /// What is wrong with it.
         reason: String,
     },
-}
-
-/// Any scoreline Dixon–Coles error, so that `?` works across stages.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// Bad match data.
-    #[error(transparent)]
-    Data(#[from] DataError),
-    /// A fit that failed.
-    #[error(transparent)]
-    Fit(#[from] FitError),
-    /// A prediction that cannot be made.
-    #[error(transparent)]
-    Predict(#[from] PredictError),
-    /// A model file that cannot be saved or loaded.
-    #[error(transparent)]
-    ModelFile(#[from] ModelFileError),
 }

@@ -4,6 +4,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::PredictError;
 
+/// Home win / draw / away win probabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeProbabilities {
+    /// P(x > y).
+    pub home: f64,
+    /// P(x = y).
+    pub draw: f64,
+    /// P(x < y).
+    pub away: f64,
+}
+
 /// The largest `max_goals` accepted.
 pub const MAX_GOALS_CAP: usize = 50;
 /// The adaptive grid ([`GridSize::Adaptive`]) is the smallest one whose
@@ -342,7 +353,7 @@ pub fn outcome_probabilities(
     away_rate: f64,
     rho: f64,
     size: impl Into<GridSize>,
-) -> Result<crate::markets::OutcomeProbabilities, PredictError> {
+) -> Result<OutcomeProbabilities, PredictError> {
     let (max_goals, tolerance) = size.into().resolve(home_rate, away_rate)?;
     check_inputs(home_rate, away_rate, rho, max_goals)?;
     let mut home = [0.0; MAX_GOALS_CAP + 1];
@@ -371,7 +382,7 @@ pub fn outcome_probabilities(
     }
     let total = h + d + a;
     check_mass(total, max_goals, tolerance, (home_rate, away_rate))?;
-    Ok(crate::markets::OutcomeProbabilities {
+    Ok(OutcomeProbabilities {
         home: h / total,
         draw: d / total,
         away: a / total,

@@ -73,23 +73,42 @@ pub mod model;
 pub mod model_file;
 pub mod odds;
 pub mod params;
+pub mod problem;
 pub mod slate;
 pub mod uncertainty;
 pub mod weights;
 
-pub use error::{Error, ModelFileError, PredictError};
+pub use error::{ModelFileError, PredictError};
 
 /// The repository README, compiled here so that its quick start is a doc test.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+/// Any scoreline Dixon–Coles error, so that `?` works across stages.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Bad match data.
+    #[error(transparent)]
+    Data(#[from] data::DataError),
+    /// A fit that failed.
+    #[error(transparent)]
+    Fit(#[from] problem::FitError),
+    /// A prediction that cannot be made.
+    #[error(transparent)]
+    Predict(#[from] PredictError),
+    /// A model file that cannot be saved or loaded.
+    #[error(transparent)]
+    ModelFile(#[from] ModelFileError),
+}
+
 /// The names most programs need.
 pub mod prelude {
     pub use crate::data::{Dataset, Fixture, Match, ValidationOptions};
-    pub use crate::fit::{fit, fit_from, FitOptions, SolverChoice};
+    pub use crate::fit::{fit, fit_from};
     pub use crate::grid::ScoreGrid;
-    pub use crate::model::FittedModel;
+    pub use crate::model::{FitOptions, FittedModel, SolverChoice};
     pub use crate::params::ParamMode;
     pub use crate::weights::TimeDecay;
     pub use crate::Error;

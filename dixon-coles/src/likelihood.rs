@@ -18,8 +18,8 @@ use nalgebra::DMatrix;
 use rustc_hash::FxHashMap;
 
 use crate::data::Dataset;
-use crate::fit::FitError;
 use crate::params::{ParamLayout, ParamMode};
+use crate::problem::FitError;
 
 /// Which parameters a model estimates and how it is penalised.
 #[derive(Debug, Clone, Copy, PartialEq)]

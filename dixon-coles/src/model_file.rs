@@ -24,9 +24,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::ModelFileError;
-use crate::fit::MAX_ABS_RATING;
 use crate::model::FittedModel;
-use crate::params::ParamMode;
+use crate::params::{ParamMode, MAX_ABS_RATING};
 
 /// The `format` field of every model file.
 pub const FORMAT_NAME: &str = "scoreline-dixon-coles";

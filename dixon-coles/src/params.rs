@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A rating beyond ±10 on the log scale (a factor of 22,000 in expected
+/// goals) means the likelihood has no finite maximum for that team.
+pub const MAX_ABS_RATING: f64 = 10.0;
+
 /// Whether a scalar parameter (home advantage, ρ) is estimated or held fixed.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

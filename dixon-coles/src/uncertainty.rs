@@ -3,9 +3,9 @@
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
-use crate::fit::FitError;
 use crate::likelihood::DixonColesProblem;
 use crate::params::ParamLayout;
+use crate::problem::FitError;
 
 /// Standard errors of the estimates (`None` for a parameter held fixed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

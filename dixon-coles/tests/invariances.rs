@@ -4,8 +4,8 @@
 mod common;
 
 use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
-use scoreline_dixon_coles::fit::{fit, FitOptions};
-use scoreline_dixon_coles::model::FittedModel;
+use scoreline_dixon_coles::fit::fit;
+use scoreline_dixon_coles::model::{FitOptions, FittedModel};
 
 fn fitted(matches: &[Match]) -> FittedModel {
     let data = Dataset::from_matches(matches, &ValidationOptions::default()).unwrap();

@@ -5,8 +5,8 @@ mod common;
 
 use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
 use scoreline_dixon_coles::error::ModelFileError;
-use scoreline_dixon_coles::fit::{fit, FitOptions};
-use scoreline_dixon_coles::model::FittedModel;
+use scoreline_dixon_coles::fit::fit;
+use scoreline_dixon_coles::model::{FitOptions, FittedModel};
 use scoreline_dixon_coles::model_file::{Metadata, ModelFile, FORMAT_VERSION, PYTHON_OPTIONS_KEY};
 
 fn model() -> FittedModel {

@@ -8,7 +8,7 @@ use scoreline_dixon_coles::data::DataError as RustDataError;
 use scoreline_dixon_coles::error::{
     ModelFileError as RustModelFileError, PredictError as RustPredictError,
 };
-use scoreline_dixon_coles::fit::FitError as RustFitError;
+use scoreline_dixon_coles::problem::FitError as RustFitError;
 use scoreline_dixon_coles::Error;
 
 create_exception!(

@@ -44,9 +44,10 @@ pub use scores::{score_forecasts, ScoreSummary};
 pub use tune::{tune_xi, XiPoint, XiTuning};
 
 use crate::data::{DataError, Dataset, Match, ValidationOptions};
-use crate::fit::{fit, fit_from, FitError, FitOptions};
+use crate::fit::{fit, fit_from};
 use crate::grid::{GridSize, ScoreGrid};
-use crate::model::FittedModel;
+use crate::model::{FitOptions, FittedModel};
+use crate::problem::FitError;
 use crate::PredictError;
 
 /// Everything that controls a walk-forward backtest.

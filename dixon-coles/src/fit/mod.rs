@@ -1,4 +1,5 @@
-//! Fitting: options, solvers and the fit summary.
+//! Fitting: the solvers and the fit itself (its options and summary are
+//! stored with the model: [`FitOptions`], [`FitSummary`]).
 //!
 //! [`fit`] prepares a [`DixonColesProblem`] from a validated [`Dataset`],
 //! runs a solver on it (our [`newton()`] with the analytic Hessian, or
@@ -6,89 +7,22 @@
 //! standard errors, and returns a [`FittedModel`]. Failing to converge is an
 //! error, never a silent result.
 
-mod error;
 pub mod lbfgs;
 pub mod newton;
 pub mod start;
 
 use std::time::Instant;
 
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-
-pub use error::FitError;
 pub use lbfgs::lbfgs;
 pub use newton::newton;
 
 use crate::data::Dataset;
 use crate::likelihood::{DixonColesProblem, ModelSpec};
-use crate::model::FittedModel;
-use crate::params::{ParamLayout, ParamMode, Parameters};
+use crate::model::{FitOptions, FitSummary, FittedModel, SolverChoice, NEWTON_MAX_TEAMS};
+use crate::params::{ParamLayout, ParamMode, Parameters, MAX_ABS_RATING};
+use crate::problem::FitError;
 use crate::uncertainty::{standard_errors, standard_errors_from_hessian};
 use crate::weights::TimeDecay;
-
-/// A rating beyond ±10 on the log scale (a factor of 22,000 in expected
-/// goals) means the likelihood has no finite maximum for that team.
-pub const MAX_ABS_RATING: f64 = 10.0;
-
-/// Above this many teams [`SolverChoice::Auto`] uses L-BFGS instead of Newton.
-///
-/// Measured here on international results since 2010 (308 teams, 15,925
-/// matches, ridge 1e-3): Newton converges in 7 iterations (about 0.15 s),
-/// L-BFGS does not reach the tolerance in 1,000 iterations (4 s), so Newton
-/// is the default well past
-/// 300 teams; L-BFGS is for thousands of teams, where a dense Cholesky
-/// factorisation per iteration becomes the bottleneck.
-pub const NEWTON_MAX_TEAMS: usize = 500;
-
-/// Which solver runs the fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SolverChoice {
-    /// Newton up to [`NEWTON_MAX_TEAMS`] teams, L-BFGS beyond.
-    #[default]
-    Auto,
-    /// Newton's method with the analytic Hessian.
-    Newton,
-    /// argmin's L-BFGS with the analytic gradient.
-    Lbfgs,
-}
-
-/// Everything that controls a fit.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct FitOptions {
-    /// Time-decay weighting (default ξ = 0.0018 per day, reference = latest match).
-    pub time_decay: TimeDecay,
-    /// Home advantage: `Free` (default) or `Fixed(value)`; `Fixed(0.0)` drops it.
-    pub home_advantage: ParamMode,
-    /// ρ: `Free` (default) or `Fixed(value)`; `Fixed(0.0)` is the plain Poisson model.
-    pub rho: ParamMode,
-    /// Ridge penalty `ridge·Σ(attack² + defence²)` subtracted from ℓ (default 0).
-    pub ridge: f64,
-    /// The solver (default [`SolverChoice::Auto`]).
-    pub solver: SolverChoice,
-    /// Converged when the largest absolute gradient entry is at most this (default 1e-7).
-    pub gradient_tolerance: f64,
-    /// The iteration cap (default 1000; Newton needs about 5).
-    pub max_iterations: usize,
-    /// Compute standard errors from the observed information (default true).
-    pub standard_errors: bool,
-}
-
-impl Default for FitOptions {
-    fn default() -> Self {
-        Self {
-            time_decay: TimeDecay::default(),
-            home_advantage: ParamMode::Free,
-            rho: ParamMode::Free,
-            ridge: 0.0,
-            solver: SolverChoice::Auto,
-            gradient_tolerance: 1e-7,
-            max_iterations: 1000,
-            standard_errors: true,
-        }
-    }
-}
 
 /// Why a solver stopped.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,46 +52,13 @@ pub struct SolverReport {
     pub hessian: Option<nalgebra::DMatrix<f64>>,
 }
 
-/// The outcome of a fit, stored with the model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FitSummary {
-    /// The weighted log-likelihood ℓ at the optimum (without the ridge penalty).
-    pub log_likelihood: f64,
-    /// The maximised objective (ℓ minus the ridge penalty).
-    pub objective: f64,
-    /// Solver iterations.
-    pub iterations: usize,
-    /// The largest absolute gradient entry at the optimum.
-    pub gradient_norm: f64,
-    /// True when the gradient is within tolerance (always true for a returned fit).
-    pub converged: bool,
-    /// `newton` or `lbfgs`.
-    pub solver: String,
-    /// Matches with positive weight that entered the fit.
-    pub matches_used: usize,
-    /// Σ of their weights.
-    pub total_weight: f64,
-    /// The reference date of the time decay.
-    pub reference_date: NaiveDate,
-    /// Wall time of the fit in seconds.
-    pub fit_seconds: f64,
-    /// When the fit finished (UTC, RFC 3339).
-    pub fitted_at: String,
-    /// True when the estimate of ρ fell outside the region where τ is valid
-    /// for every pair of teams and ρ was moved to its edge (see
-    /// [`Parameters::rho_bounds`]); the gradient norm is then that of the
-    /// other parameters, and ρ has no standard error. Absent (false) in
-    /// files written before it existed.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub rho_at_bound: bool,
-}
-
 /// Fits the model to a validated dataset.
 ///
 /// ```
 /// use chrono::{Days, NaiveDate};
 /// use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
-/// use scoreline_dixon_coles::fit::{fit, FitOptions};
+/// use scoreline_dixon_coles::fit::fit;
+/// use scoreline_dixon_coles::model::FitOptions;
 /// let day = NaiveDate::from_ymd_opt(2024, 8, 1).unwrap();
 /// let results = [("A", "B", 2, 1), ("B", "C", 1, 1), ("C", "D", 0, 2), ("D", "A", 1, 3),
 ///                ("A", "C", 2, 0), ("B", "D", 0, 1), ("B", "A", 1, 1), ("C", "B", 2, 3),

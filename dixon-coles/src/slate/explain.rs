@@ -3,8 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::SlateError;
-use crate::grid::{outcome_probabilities, GridSize};
-use crate::markets::OutcomeProbabilities;
+use crate::grid::{outcome_probabilities, GridSize, OutcomeProbabilities};
 use crate::model::FittedModel;
 
 /// One term of `log λ_home` or `log λ_away` and the 1X2 after adding it.

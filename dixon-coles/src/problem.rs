@@ -1,4 +1,10 @@
-//! The typed error of fitting.
+//! The problem layer: what a likelihood problem and the solvers that run
+//! on it have in common, below the fitted model in the data flow
+//! (dataset → problem → fitted model).
+//!
+//! [`FitError`] lives here because preparing a problem (bad weights or
+//! options) raises it first; the solvers, the standard errors and
+//! the fit itself raise it too.
 
 /// Everything that can go wrong while fitting.
 #[derive(Debug, thiserror::Error)]
