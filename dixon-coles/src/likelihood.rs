@@ -6,6 +6,7 @@
 //! ```text
 //! η_h = μ + γ·[not neutral] + attack[h] − defence[a]      λ = exp(η_h)
 //! η_a = μ + attack[a] − defence[h]                        ν = exp(η_a)
+//! (η from crate::params::linear_predictor, the one linear predictor)
 //! ℓ   = Σᵢ wᵢ [ ln τ(x, y) + x·η_h − λ − ln x! + y·η_a − ν − ln y! ]
 //! τ(0,0) = 1 − λνρ   τ(0,1) = 1 + λρ   τ(1,0) = 1 + νρ   τ(1,1) = 1 − ρ   τ = 1 otherwise
 //! ```
@@ -18,7 +19,7 @@ use nalgebra::DMatrix;
 use rustc_hash::FxHashMap;
 
 use crate::data::Dataset;
-use crate::params::{ParamLayout, ParamMode};
+use crate::params::{linear_predictor, ParamLayout, ParamMode, SideRatings};
 use crate::problem::FitError;
 
 /// Which parameters a model estimates and how it is penalised.
@@ -308,8 +309,20 @@ impl DixonColesProblem {
             let a = self.away[i] as usize;
             let hf = self.home_flag[i];
             let w = self.weight[i];
-            let eta_h = intercept + gamma * hf + attack[h] - defence[a];
-            let eta_a = intercept + attack[a] - defence[h];
+            // The shared linear predictor (inlined: the same arithmetic).
+            let (eta_h, eta_a) = linear_predictor(
+                intercept,
+                gamma,
+                hf,
+                SideRatings {
+                    attack: attack[h],
+                    defence: defence[h],
+                },
+                SideRatings {
+                    attack: attack[a],
+                    defence: defence[a],
+                },
+            );
             let lam = eta_h.exp();
             let nu = eta_a.exp();
             let (wx, wy) = (self.weighted_home_goals[i], self.weighted_away_goals[i]);

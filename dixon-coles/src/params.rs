@@ -124,16 +124,96 @@ impl Parameters {
         (-1.0 / largest_rate, (1.0 / largest_product).min(1.0))
     }
 
-    /// The expected goals `(λ_home, λ_away)` for team ids `home`, `away`.
-    ///
+    /// Team `team`'s ratings as they enter the linear predictor.
+    #[inline]
+    pub fn side(&self, team: usize) -> SideRatings {
+        SideRatings {
+            attack: self.attack[team],
+            defence: self.defence[team],
+        }
+    }
+
+    /// The linear predictor `(η_home, η_away)` for team ids `home`, `away`
+    /// (see [`linear_predictor`]).
+    #[inline]
+    pub fn linear_predictor(&self, home: usize, away: usize, neutral: bool) -> (f64, f64) {
+        self.linear_predictor_of(self.side(home), self.side(away), neutral)
+    }
+
+    /// The linear predictor `(η_home, η_away)` for two sides given by their
+    /// ratings (e.g. a team the model does not know, rated 0), with this
+    /// model's intercept and home advantage (see [`linear_predictor`]).
+    #[inline]
+    pub fn linear_predictor_of(
+        &self,
+        home: SideRatings,
+        away: SideRatings,
+        neutral: bool,
+    ) -> (f64, f64) {
+        linear_predictor(
+            self.intercept,
+            self.home_advantage,
+            if neutral { 0.0 } else { 1.0 },
+            home,
+            away,
+        )
+    }
+
+    /// The expected goals `(λ_home, λ_away)` for team ids `home`, `away`:
+    /// the exponentials of [`Parameters::linear_predictor`],
     /// `λ_home = exp(μ + γ·[not neutral] + attack[home] − defence[away])`,
     /// `λ_away = exp(μ + attack[away] − defence[home])`.
     pub fn expected_goals(&self, home: usize, away: usize, neutral: bool) -> (f64, f64) {
-        let gamma = if neutral { 0.0 } else { self.home_advantage };
-        let home_rate = (self.intercept + gamma + self.attack[home] - self.defence[away]).exp();
-        let away_rate = (self.intercept + self.attack[away] - self.defence[home]).exp();
-        (home_rate, away_rate)
+        let (eta_home, eta_away) = self.linear_predictor(home, away, neutral);
+        (eta_home.exp(), eta_away.exp())
     }
+}
+
+/// One side's ratings as they enter the linear predictor.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct SideRatings {
+    /// Attack (log scale; larger scores more).
+    pub attack: f64,
+    /// Defence (log scale; larger concedes less).
+    pub defence: f64,
+}
+
+/// The linear predictor shared by every goal model: the logs of the
+/// expected goals,
+///
+/// ```text
+/// η_home = log λ_home = μ + γ·home_flag + attack[home] − defence[away]
+/// η_away = log λ_away = μ + attack[away] − defence[home]
+/// ```
+///
+/// with μ = `intercept`, γ = `home_advantage`, and `home_flag` 1 when the
+/// home side plays at home and 0 at a neutral venue (a number because the
+/// likelihood stores it as one; any other value scales γ). This is the one
+/// place the formula is written: [`Parameters::expected_goals`], the
+/// likelihood kernel, backtests and explanations all call it. Exact for any
+/// finite inputs (`γ·1 = γ` and `γ·0 = 0`), so it gives the same bits as
+/// writing the sums out.
+///
+/// ```
+/// use scoreline_dixon_coles::params::{linear_predictor, SideRatings};
+/// let home = SideRatings { attack: 0.3, defence: 0.1 };
+/// let away = SideRatings { attack: -0.2, defence: 0.05 };
+/// let (eta_h, eta_a) = linear_predictor(0.1, 0.25, 1.0, home, away);
+/// assert_eq!(eta_h, 0.1 + 0.25 + 0.3 - 0.05);
+/// assert_eq!(eta_a, 0.1 + -0.2 - 0.1);
+/// ```
+#[inline(always)]
+pub fn linear_predictor(
+    intercept: f64,
+    home_advantage: f64,
+    home_flag: f64,
+    home: SideRatings,
+    away: SideRatings,
+) -> (f64, f64) {
+    (
+        intercept + home_advantage * home_flag + home.attack - away.defence,
+        intercept + away.attack - home.defence,
+    )
 }
 
 /// Where each estimated parameter sits in the optimiser's flat vector:

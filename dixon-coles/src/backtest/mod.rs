@@ -47,6 +47,7 @@ use crate::data::{DataError, Dataset, Match, ValidationOptions};
 use crate::fit::{fit, fit_from};
 use crate::grid::{GridSize, ScoreGrid};
 use crate::model::{FitOptions, FittedModel};
+use crate::params::SideRatings;
 use crate::problem::FitError;
 use crate::PredictError;
 
@@ -449,15 +450,15 @@ impl Context<'_> {
         let m = &self.sorted[t];
         let p = model.parameters();
         let rating = |name: &str| {
-            model.teams().id(name).map_or((0.0, 0.0, 1u8), |id| {
-                (p.attack[id as usize], p.defence[id as usize], 0)
-            })
+            model
+                .teams()
+                .id(name)
+                .map_or((SideRatings::default(), 1u8), |id| (p.side(id as usize), 0))
         };
-        let (home_attack, home_defence, home_prior) = rating(&m.home_team);
-        let (away_attack, away_defence, away_prior) = rating(&m.away_team);
-        let gamma = if m.neutral { 0.0 } else { p.home_advantage };
-        let home_rate = (p.intercept + gamma + home_attack - away_defence).exp();
-        let away_rate = (p.intercept + away_attack - home_defence).exp();
+        let (home_side, home_prior) = rating(&m.home_team);
+        let (away_side, away_prior) = rating(&m.away_team);
+        let (eta_home, eta_away) = p.linear_predictor_of(home_side, away_side, m.neutral);
+        let (home_rate, away_rate) = (eta_home.exp(), eta_away.exp());
         let grid = ScoreGrid::new(home_rate, away_rate, p.rho, self.options.grid_size).map_err(
             |source| BacktestError::Predict {
                 date: m.date,

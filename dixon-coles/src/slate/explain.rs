@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::SlateError;
 use crate::grid::{outcome_probabilities, GridSize, OutcomeProbabilities};
 use crate::model::FittedModel;
+use crate::params::{linear_predictor, SideRatings};
 
 /// One term of `log λ_home` or `log λ_away` and the 1X2 after adding it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,7 +40,8 @@ pub struct Explanation {
 /// and `log λ_away = μ + attack[away] − defence[home]`: starting from μ alone
 /// (the league average), the terms are added one at a time in that order
 /// (γ, home attack, away defence, away attack, home defence), recomputing
-/// the 1X2 probabilities (with the model's ρ) after each. The changes add up
+/// the 1X2 probabilities (with the model's ρ) after each; each step is
+/// [`linear_predictor`] with the later terms at zero. The changes add up
 /// to `prediction − baseline`, and a term of zero changes nothing.
 pub fn explain(
     model: &FittedModel,
@@ -55,39 +57,57 @@ pub fn explain(
         .map_err(fail)?
         .outcome_probabilities();
     let p = model.parameters();
-    let probs = |eta_h: f64, eta_a: f64| {
+    let probs = |(eta_h, eta_a): (f64, f64)| {
         outcome_probabilities(eta_h.exp(), eta_a.exp(), p.rho, GridSize::Adaptive).map_err(fail)
     };
+    let gamma = if neutral { 0.0 } else { p.home_advantage };
+    let (home_side, away_side) = (p.side(h), p.side(a));
     let terms: [(String, f64, bool); 5] = [
+        ("home advantage γ (home rate)".into(), gamma, true),
         (
-            "home advantage γ (home rate)".into(),
-            if neutral { 0.0 } else { p.home_advantage },
+            format!("attack of {home} (home rate)"),
+            home_side.attack,
             true,
         ),
-        (format!("attack of {home} (home rate)"), p.attack[h], true),
         (
             format!("−defence of {away} (home rate)"),
-            -p.defence[a],
+            -away_side.defence,
             true,
         ),
-        (format!("attack of {away} (away rate)"), p.attack[a], false),
+        (
+            format!("attack of {away} (away rate)"),
+            away_side.attack,
+            false,
+        ),
         (
             format!("−defence of {home} (away rate)"),
-            -p.defence[h],
+            -home_side.defence,
             false,
         ),
     ];
-    let (mut eta_h, mut eta_a) = (p.intercept, p.intercept);
-    let baseline = probs(eta_h, eta_a)?;
+    // The linear predictor with only the first `k` terms switched on (the
+    // others at zero), so the last step is the prediction's own predictor.
+    let predictor = |k: usize| {
+        let on = |step: usize, value: f64| if k > step { value } else { 0.0 };
+        linear_predictor(
+            p.intercept,
+            on(0, gamma),
+            1.0,
+            SideRatings {
+                attack: on(1, home_side.attack),
+                defence: on(4, home_side.defence),
+            },
+            SideRatings {
+                attack: on(3, away_side.attack),
+                defence: on(2, away_side.defence),
+            },
+        )
+    };
+    let baseline = probs(predictor(0))?;
     let mut previous = baseline;
     let mut steps = Vec::with_capacity(terms.len());
-    for (term, value, on_home) in terms {
-        if on_home {
-            eta_h += value;
-        } else {
-            eta_a += value;
-        }
-        let now = probs(eta_h, eta_a)?;
+    for (k, (term, value, on_home)) in terms.into_iter().enumerate() {
+        let now = probs(predictor(k + 1))?;
         steps.push(ExplanationStep {
             term,
             value,
