@@ -20,7 +20,7 @@ use rustc_hash::FxHashMap;
 
 use crate::data::Dataset;
 use crate::params::{linear_predictor, ParamLayout, ParamMode, SideRatings};
-use crate::problem::FitError;
+use crate::problem::{FitError, SmoothProblem};
 
 /// Which parameters a model estimates and how it is penalised.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -489,5 +489,40 @@ impl DixonColesProblem {
         } else {
             f64::NEG_INFINITY
         }
+    }
+}
+
+/// The Dixon–Coles objective as the solvers see it (the inherent methods of
+/// the same names do the work); the gauge blocks are the attacks
+/// `0..n` and the defences `n..2n`.
+impl SmoothProblem for DixonColesProblem {
+    fn dimension(&self) -> usize {
+        self.layout.len
+    }
+
+    fn objective(&self, theta: &[f64]) -> f64 {
+        DixonColesProblem::objective(self, theta)
+    }
+
+    fn objective_gradient(&self, theta: &[f64], gradient: &mut [f64]) -> f64 {
+        DixonColesProblem::objective_gradient(self, theta, gradient)
+    }
+
+    fn objective_gradient_hessian(
+        &self,
+        theta: &[f64],
+        gradient: &mut [f64],
+        hessian: &mut DMatrix<f64>,
+    ) -> f64 {
+        DixonColesProblem::objective_gradient_hessian(self, theta, gradient, hessian)
+    }
+
+    fn recentre(&self, theta: &mut [f64]) {
+        self.layout.centre(theta);
+    }
+
+    fn gauge_blocks(&self) -> Vec<std::ops::Range<usize>> {
+        let n = self.layout.n_teams;
+        vec![0..n, n..2 * n]
     }
 }

@@ -5,6 +5,13 @@
 //! [`FitError`] lives here because preparing a problem (bad weights or
 //! options) raises it first; the solvers, the standard errors and
 //! the fit itself raise it too.
+//!
+//! [`SmoothProblem`] is the boundary between a likelihood and the solvers:
+//! Newton, L-BFGS and the standard errors see only it.
+
+use std::ops::Range;
+
+use nalgebra::DMatrix;
 
 /// Everything that can go wrong while fitting.
 #[derive(Debug, thiserror::Error)]
@@ -104,4 +111,46 @@ pub enum FitError {
     /// The observed information is not positive definite at the optimum.
     #[error("the observed information matrix is singular at the optimum; standard errors are unavailable")]
     SingularInformation,
+}
+
+/// A smooth objective to maximise over a flat parameter vector, as the
+/// solvers (`fit::newton`, `fit::lbfgs`)
+/// and the standard errors see it: they are generic over this trait and
+/// never name a model.
+///
+/// Every goal model shares a gauge freedom: adding `c` to every entry of a
+/// *gauge block* (all attacks, or all defences) and compensating in the
+/// intercept leaves every expected goal unchanged, so the objective is flat
+/// along those directions. A problem names its blocks
+/// ([`SmoothProblem::gauge_blocks`]) and maps any vector onto the
+/// representative with each block summing to zero
+/// ([`SmoothProblem::recentre`]).
+pub trait SmoothProblem {
+    /// The length of the flat parameter vector.
+    fn dimension(&self) -> usize;
+
+    /// The objective at `theta`, or −∞ outside the region where it is defined.
+    fn objective(&self, theta: &[f64]) -> f64;
+
+    /// The objective and its gradient (written into `gradient`, of length
+    /// [`SmoothProblem::dimension`]).
+    fn objective_gradient(&self, theta: &[f64], gradient: &mut [f64]) -> f64;
+
+    /// The objective, its gradient and its Hessian (a `dimension × dimension`
+    /// matrix, overwritten).
+    fn objective_gradient_hessian(
+        &self,
+        theta: &[f64],
+        gradient: &mut [f64],
+        hessian: &mut DMatrix<f64>,
+    ) -> f64;
+
+    /// Moves `theta` along the flat directions so that every gauge block
+    /// sums to zero, leaving the objective unchanged.
+    fn recentre(&self, theta: &mut [f64]);
+
+    /// The index ranges of the gauge blocks (disjoint, in increasing order):
+    /// Newton adds κ to every entry of each block's part of the Hessian, and
+    /// the standard errors use the basis with each block summing to zero.
+    fn gauge_blocks(&self) -> Vec<Range<usize>>;
 }

@@ -1,5 +1,5 @@
-//! argmin's L-BFGS on the likelihood, for data with many teams where a dense
-//! Newton step is too expensive.
+//! argmin's L-BFGS on any [`SmoothProblem`], for data with many teams where
+//! a dense Newton step is too expensive.
 
 use std::sync::Mutex;
 
@@ -13,7 +13,7 @@ use nalgebra::DMatrix;
 
 use super::newton::max_abs;
 use super::{SolverReport, Termination};
-use crate::likelihood::DixonColesProblem;
+use crate::problem::SmoothProblem;
 
 /// The last point evaluated: scaled coordinates, cost and scaled gradient.
 type CachedEvaluation = (Vec<f64>, f64, Vec<f64>);
@@ -29,16 +29,16 @@ const INFEASIBLE_COST: f64 = 1e100;
 /// The solver works in scaled coordinates `z`, with `θ = origin + scale ⊙ z`
 /// (diagonal preconditioning: `scale_j = 1/√(−H_jj)` at the start), which
 /// makes the first steps of L-BFGS about the size of Newton steps.
-pub struct NegativeObjective<'a> {
-    problem: &'a DixonColesProblem,
+pub struct NegativeObjective<'a, P: SmoothProblem + ?Sized> {
+    problem: &'a P,
     origin: Vec<f64>,
     scale: Vec<f64>,
     cache: Mutex<Option<CachedEvaluation>>,
 }
 
-impl<'a> NegativeObjective<'a> {
+impl<'a, P: SmoothProblem + ?Sized> NegativeObjective<'a, P> {
     /// Wraps a problem, preconditioned at `origin` (z = 0 is `origin`).
-    pub fn new(problem: &'a DixonColesProblem, origin: Vec<f64>) -> Self {
+    pub fn new(problem: &'a P, origin: Vec<f64>) -> Self {
         let len = origin.len();
         let mut g = vec![0.0; len];
         let mut h = DMatrix::zeros(len, len);
@@ -101,7 +101,7 @@ impl<'a> NegativeObjective<'a> {
     }
 }
 
-impl CostFunction for NegativeObjective<'_> {
+impl<P: SmoothProblem + ?Sized> CostFunction for NegativeObjective<'_, P> {
     type Param = Vec<f64>;
     type Output = f64;
 
@@ -110,7 +110,7 @@ impl CostFunction for NegativeObjective<'_> {
     }
 }
 
-impl Gradient for NegativeObjective<'_> {
+impl<P: SmoothProblem + ?Sized> Gradient for NegativeObjective<'_, P> {
     type Param = Vec<f64>;
     type Gradient = Vec<f64>;
 
@@ -119,7 +119,7 @@ impl Gradient for NegativeObjective<'_> {
     }
 }
 
-impl Hessian for NegativeObjective<'_> {
+impl<P: SmoothProblem + ?Sized> Hessian for NegativeObjective<'_, P> {
     type Param = Vec<f64>;
     type Hessian = Vec<Vec<f64>>;
 
@@ -142,8 +142,8 @@ impl Hessian for NegativeObjective<'_> {
 /// Maximises the objective with argmin's L-BFGS (memory 10, Moré–Thuente
 /// line search, diagonal preconditioning) until the largest absolute
 /// gradient entry is at most `tolerance`, then re-centres attack and defence.
-pub fn lbfgs(
-    problem: &DixonColesProblem,
+pub fn lbfgs<P: SmoothProblem + ?Sized>(
+    problem: &P,
     theta: Vec<f64>,
     tolerance: f64,
     max_iterations: usize,
@@ -186,8 +186,7 @@ pub fn lbfgs(
         }
         Err(e) => return failed(problem, start, 0, e.to_string()),
     };
-    let layout = problem.layout();
-    layout.centre(&mut best);
+    problem.recentre(&mut best);
     let mut gradient = vec![0.0; best.len()];
     let objective = problem.objective_gradient(&best, &mut gradient);
     let gradient_norm = max_abs(&gradient);
@@ -208,8 +207,8 @@ pub fn lbfgs(
     }
 }
 
-fn failed(
-    problem: &DixonColesProblem,
+fn failed<P: SmoothProblem + ?Sized>(
+    problem: &P,
     theta: Vec<f64>,
     iterations: usize,
     why: String,

@@ -21,7 +21,7 @@ use crate::likelihood::{DixonColesProblem, ModelSpec};
 use crate::model::{FitOptions, FitSummary, FittedModel, SolverChoice, NEWTON_MAX_TEAMS};
 use crate::params::{ParamLayout, ParamMode, Parameters, MAX_ABS_RATING};
 use crate::problem::FitError;
-use crate::uncertainty::{standard_errors, standard_errors_from_hessian};
+use crate::uncertainty::{standard_errors, standard_errors_from_hessian, StandardErrors};
 use crate::weights::TimeDecay;
 
 /// Why a solver stopped.
@@ -162,7 +162,7 @@ fn fit_inner(
     } else {
         Some(match &report.hessian {
             Some(h) => standard_errors_from_hessian(layout, h)?,
-            None => standard_errors(&problem, &report.theta)?,
+            None => StandardErrors::from_flat(layout, &standard_errors(&problem, &report.theta)?),
         })
     };
     let summary = FitSummary {

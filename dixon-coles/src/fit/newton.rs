@@ -3,17 +3,19 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::{SolverReport, Termination};
-use crate::likelihood::DixonColesProblem;
+use crate::problem::SmoothProblem;
 
 /// Maximises the objective from `theta` by Newton steps.
 ///
 /// Each step solves `(−H + κ·P) δ = g` by Cholesky (nalgebra), where `P`
-/// adds `κ` to every entry of the attack block and of the defence block:
-/// the likelihood is flat along "all attacks up, intercept down" (and the
-/// same for defence), and `P` removes exactly those two flat directions
-/// without moving the optimum, because after every step attack and defence
-/// are re-centred to sum to zero (which leaves every expected goal
-/// unchanged). When the matrix is not positive definite (far from the
+/// adds `κ` to every entry of each gauge block
+/// ([`SmoothProblem::gauge_blocks`], e.g. the attack block and the defence
+/// block): the likelihood is flat along "all attacks up, intercept down"
+/// (and the same for defence), and `P` removes exactly those flat
+/// directions without moving the optimum, because after every step the
+/// blocks are re-centred to sum to zero ([`SmoothProblem::recentre`], which
+/// leaves every expected goal unchanged). κ is the blocks' part of the
+/// trace of `−H` divided by the number of entries `P` touches (`Σ |block|²`). When the matrix is not positive definite (far from the
 /// optimum ρ can make ℓ non-concave) a multiple of the identity is added
 /// (Levenberg damping). A backtracking line search keeps the objective
 /// increasing (Armijo, c = 10⁻⁴) and keeps every observed τ positive;
@@ -22,15 +24,15 @@ use crate::likelihood::DixonColesProblem;
 /// it halves the gradient and loses at most 10⁻¹⁰·|ℓ|.
 ///
 /// Stops when the largest absolute gradient entry is at most `tolerance`.
-pub fn newton(
-    problem: &DixonColesProblem,
+pub fn newton<P: SmoothProblem + ?Sized>(
+    problem: &P,
     mut theta: Vec<f64>,
     tolerance: f64,
     max_iterations: usize,
 ) -> SolverReport {
-    let layout = problem.layout();
-    let len = layout.len;
-    let n = layout.n_teams;
+    let len = problem.dimension();
+    let blocks = problem.gauge_blocks();
+    let touched: usize = blocks.iter().map(|b| b.len() * b.len()).sum();
     let mut gradient = vec![0.0; len];
     let mut hessian = DMatrix::<f64>::zeros(len, len);
     let mut candidate = vec![0.0; len];
@@ -49,15 +51,20 @@ pub fn newton(
         iterations += 1;
         // M = −H + κ P.
         let mut m = -&hessian;
-        let kappa = (0..2 * n).map(|j| m[(j, j)]).sum::<f64>() / (2 * n * n) as f64;
+        let kappa = blocks
+            .iter()
+            .flat_map(|b| b.clone())
+            .map(|j| m[(j, j)])
+            .sum::<f64>()
+            / touched as f64;
         let kappa = if kappa.is_finite() && kappa > 0.0 {
             kappa
         } else {
             1.0
         };
-        for block in [0, n] {
-            for r in block..block + n {
-                for c in block..block + n {
+        for block in &blocks {
+            for r in block.clone() {
+                for c in block.clone() {
                     m[(r, c)] += kappa;
                 }
             }
@@ -70,7 +77,7 @@ pub fn newton(
         for j in 0..len {
             candidate[j] = theta[j] + step[j];
         }
-        layout.centre(&mut candidate);
+        problem.recentre(&mut candidate);
         let value =
             problem.objective_gradient_hessian(&candidate, &mut trial_gradient, &mut trial_hessian);
         let rounding = 1e-10 * objective.abs().max(1.0);
@@ -90,7 +97,7 @@ pub fn newton(
             for j in 0..len {
                 candidate[j] = theta[j] + t * step[j];
             }
-            layout.centre(&mut candidate);
+            problem.recentre(&mut candidate);
             let value = problem.objective(&candidate);
             if value.is_finite() && value >= objective + 1e-4 * t * slope {
                 break true;
