@@ -65,6 +65,7 @@ pub mod backtest;
 pub mod betting;
 pub mod data;
 pub mod error;
+pub mod families;
 pub mod fit;
 pub mod grid;
 pub mod likelihood;

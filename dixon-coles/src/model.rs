@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{DataFingerprint, TeamIndex};
 use crate::error::PredictError;
+use crate::families::dixon_coles;
 use crate::grid::{GridSize, OutcomeProbabilities, ScoreGrid};
 use crate::params::{ParamMode, Parameters};
 use crate::uncertainty::StandardErrors;
@@ -275,7 +276,32 @@ impl FittedModel {
         size: impl Into<GridSize>,
     ) -> Result<ScoreGrid, PredictError> {
         let (lam, nu) = self.rates_ids(home, away, neutral)?;
-        ScoreGrid::new(lam, nu, self.parameters.rho, size)
+        self.grid_for_rates(lam, nu, size)
+    }
+
+    /// The score grid of this model's family for expected goals `home_rate`
+    /// (λ) and `away_rate` (ν), e.g. from [`crate::params::Parameters::linear_predictor_of`]
+    /// for a team the model does not know. Callers never see the family's
+    /// own parameters (for Dixon–Coles, ρ: [`ScoreGrid::new`]).
+    pub fn grid_for_rates(
+        &self,
+        home_rate: f64,
+        away_rate: f64,
+        size: impl Into<GridSize>,
+    ) -> Result<ScoreGrid, PredictError> {
+        ScoreGrid::new(home_rate, away_rate, self.parameters.rho, size)
+    }
+
+    /// Home/draw/away probabilities of [`FittedModel::grid_for_rates`]
+    /// without building the grid (for Dixon–Coles,
+    /// [`crate::families::dixon_coles::outcome_probabilities`]).
+    pub fn outcome_probabilities_for_rates(
+        &self,
+        home_rate: f64,
+        away_rate: f64,
+        size: impl Into<GridSize>,
+    ) -> Result<OutcomeProbabilities, PredictError> {
+        dixon_coles::outcome_probabilities(home_rate, away_rate, self.parameters.rho, size)
     }
 
     /// Home/draw/away probabilities for many fixtures at once (adaptive
@@ -294,7 +320,7 @@ impl FittedModel {
     }
 
     /// Home/draw/away probabilities for team ids without building the grid
-    /// (see [`crate::grid::outcome_probabilities`]).
+    /// (see [`FittedModel::outcome_probabilities_for_rates`]).
     pub fn outcome_probabilities_ids(
         &self,
         home: u32,
@@ -303,7 +329,7 @@ impl FittedModel {
         size: impl Into<GridSize>,
     ) -> Result<OutcomeProbabilities, PredictError> {
         let (lam, nu) = self.rates_ids(home, away, neutral)?;
-        crate::grid::outcome_probabilities(lam, nu, self.parameters.rho, size)
+        self.outcome_probabilities_for_rates(lam, nu, size)
     }
 
     /// Expected goals for two distinct, known team ids.

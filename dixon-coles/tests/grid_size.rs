@@ -3,9 +3,9 @@
 //! error, and only a truncation asked for by name renormalises a small grid.
 
 use proptest::prelude::*;
+use scoreline_dixon_coles::families::dixon_coles::outcome_probabilities;
 use scoreline_dixon_coles::grid::{
-    outcome_probabilities, GridSize, ScoreGrid, ADAPTIVE_TOLERANCE, EXPLICIT_TOLERANCE,
-    MAX_GOALS_CAP,
+    GridSize, ScoreGrid, ADAPTIVE_TOLERANCE, EXPLICIT_TOLERANCE, MAX_GOALS_CAP,
 };
 use scoreline_dixon_coles::PredictError;
 

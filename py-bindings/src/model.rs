@@ -255,13 +255,13 @@ impl PyFittedModel {
                     .predict_with_size(&home[i], &away[i], neutral, size)
                     .map_err(|e| (i, e))?;
                 // The same 1X2 as predict_proba (the grid-free kernel), to the last bit.
-                let o = scoreline_dixon_coles::grid::outcome_probabilities(
-                    g.home_rate(),
-                    g.away_rate(),
-                    g.rho(),
-                    GridSize::Truncated(g.max_goals()),
-                )
-                .map_err(|e| (i, e))?;
+                let o = model
+                    .outcome_probabilities_for_rates(
+                        g.home_rate(),
+                        g.away_rate(),
+                        GridSize::Truncated(g.max_goals()),
+                    )
+                    .map_err(|e| (i, e))?;
                 let dc = g.double_chance();
                 let dnb = g.draw_no_bet();
                 let pts = g.expected_points();

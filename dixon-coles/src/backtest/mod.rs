@@ -45,7 +45,7 @@ pub use tune::{tune_xi, XiPoint, XiTuning};
 
 use crate::data::{DataError, Dataset, Match, ValidationOptions};
 use crate::fit::{fit, fit_from};
-use crate::grid::{GridSize, ScoreGrid};
+use crate::grid::GridSize;
 use crate::model::{FitOptions, FittedModel};
 use crate::params::SideRatings;
 use crate::problem::FitError;
@@ -459,14 +459,14 @@ impl Context<'_> {
         let (away_side, away_prior) = rating(&m.away_team);
         let (eta_home, eta_away) = p.linear_predictor_of(home_side, away_side, m.neutral);
         let (home_rate, away_rate) = (eta_home.exp(), eta_away.exp());
-        let grid = ScoreGrid::new(home_rate, away_rate, p.rho, self.options.grid_size).map_err(
-            |source| BacktestError::Predict {
+        let grid = model
+            .grid_for_rates(home_rate, away_rate, self.options.grid_size)
+            .map_err(|source| BacktestError::Predict {
                 date: m.date,
                 home: m.home_team.clone(),
                 away: m.away_team.clone(),
                 source,
-            },
-        )?;
+            })?;
         let o = grid.outcome_probabilities();
         let over = grid.over(2.5).map(|s| s.win).unwrap_or(f64::NAN);
         Ok(MatchPrediction {

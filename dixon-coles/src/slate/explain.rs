@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::SlateError;
-use crate::grid::{outcome_probabilities, GridSize, OutcomeProbabilities};
+use crate::grid::{GridSize, OutcomeProbabilities};
 use crate::model::FittedModel;
 use crate::params::{linear_predictor, SideRatings};
 
@@ -40,7 +40,7 @@ pub struct Explanation {
 /// and `log λ_away = μ + attack[away] − defence[home]`: starting from μ alone
 /// (the league average), the terms are added one at a time in that order
 /// (γ, home attack, away defence, away attack, home defence), recomputing
-/// the 1X2 probabilities (with the model's ρ) after each; each step is
+/// the 1X2 probabilities (with the model's family) after each; each step is
 /// [`linear_predictor`] with the later terms at zero. The changes add up
 /// to `prediction − baseline`, and a term of zero changes nothing.
 pub fn explain(
@@ -58,7 +58,9 @@ pub fn explain(
         .outcome_probabilities();
     let p = model.parameters();
     let probs = |(eta_h, eta_a): (f64, f64)| {
-        outcome_probabilities(eta_h.exp(), eta_a.exp(), p.rho, GridSize::Adaptive).map_err(fail)
+        model
+            .outcome_probabilities_for_rates(eta_h.exp(), eta_a.exp(), GridSize::Adaptive)
+            .map_err(fail)
     };
     let gamma = if neutral { 0.0 } else { p.home_advantage };
     let (home_side, away_side) = (p.side(h), p.side(a));
