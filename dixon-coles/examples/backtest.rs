@@ -54,7 +54,7 @@ use scoreline_dixon_coles::data::football_data::{
     available_seasons, read_football_data_file, season_path,
 };
 use scoreline_dixon_coles::data::Match;
-use scoreline_dixon_coles::model::FitOptions;
+use scoreline_dixon_coles::options::FitOptions;
 use scoreline_dixon_coles::weights::TimeDecay;
 use serde_json::json;
 

@@ -24,8 +24,12 @@
 //! ## Data flow
 //!
 //! files ([`data::football_data`], [`data::international`]) → validated
-//! [`data::Dataset`] → [`likelihood::DixonColesProblem`] → [`fit::fit`] →
+//! [`data::Dataset`] → a family's likelihood problem
+//! ([`families::GoalModel`], e.g. [`likelihood::DixonColesProblem`], a
+//! [`problem::SmoothProblem`]) → [`fit::fit`] (options in [`options`]) →
 //! [`model::FittedModel`] → [`grid::ScoreGrid`] → markets ([`markets`]).
+//! No module imports from one later in that chain. The family is a choice
+//! ([`options::Family`]: Dixon–Coles by default, or independent Poisson).
 //!
 //! ## Quick start
 //!
@@ -73,6 +77,7 @@ pub mod markets;
 pub mod model;
 pub mod model_file;
 pub mod odds;
+pub mod options;
 pub mod params;
 pub mod problem;
 pub mod slate;
@@ -109,7 +114,8 @@ pub mod prelude {
     pub use crate::data::{Dataset, Fixture, Match, ValidationOptions};
     pub use crate::fit::{fit, fit_from};
     pub use crate::grid::ScoreGrid;
-    pub use crate::model::{FitOptions, FittedModel, SolverChoice};
+    pub use crate::model::FittedModel;
+    pub use crate::options::{Family, FitOptions, SolverChoice};
     pub use crate::params::ParamMode;
     pub use crate::weights::TimeDecay;
     pub use crate::Error;

@@ -6,70 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{DataFingerprint, TeamIndex};
 use crate::error::PredictError;
-use crate::families::dixon_coles;
 use crate::grid::{GridSize, OutcomeProbabilities, ScoreGrid};
-use crate::params::{ParamMode, Parameters};
+use crate::options::{Family, FitOptions};
+use crate::params::Parameters;
 use crate::uncertainty::StandardErrors;
-use crate::weights::TimeDecay;
-
-/// Above this many teams [`SolverChoice::Auto`] uses L-BFGS instead of Newton.
-///
-/// Measured here on international results since 2010 (308 teams, 15,925
-/// matches, ridge 1e-3): Newton converges in 7 iterations (about 0.15 s),
-/// L-BFGS does not reach the tolerance in 1,000 iterations (4 s), so Newton
-/// is the default well past
-/// 300 teams; L-BFGS is for thousands of teams, where a dense Cholesky
-/// factorisation per iteration becomes the bottleneck.
-pub const NEWTON_MAX_TEAMS: usize = 500;
-
-/// Which solver runs the fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SolverChoice {
-    /// Newton up to [`NEWTON_MAX_TEAMS`] teams, L-BFGS beyond.
-    #[default]
-    Auto,
-    /// Newton's method with the analytic Hessian.
-    Newton,
-    /// argmin's L-BFGS with the analytic gradient.
-    Lbfgs,
-}
-
-/// Everything that controls a fit.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct FitOptions {
-    /// Time-decay weighting (default ξ = 0.0018 per day, reference = latest match).
-    pub time_decay: TimeDecay,
-    /// Home advantage: `Free` (default) or `Fixed(value)`; `Fixed(0.0)` drops it.
-    pub home_advantage: ParamMode,
-    /// ρ: `Free` (default) or `Fixed(value)`; `Fixed(0.0)` is the plain Poisson model.
-    pub rho: ParamMode,
-    /// Ridge penalty `ridge·Σ(attack² + defence²)` subtracted from ℓ (default 0).
-    pub ridge: f64,
-    /// The solver (default [`SolverChoice::Auto`]).
-    pub solver: SolverChoice,
-    /// Converged when the largest absolute gradient entry is at most this (default 1e-7).
-    pub gradient_tolerance: f64,
-    /// The iteration cap (default 1000; Newton needs about 5).
-    pub max_iterations: usize,
-    /// Compute standard errors from the observed information (default true).
-    pub standard_errors: bool,
-}
-
-impl Default for FitOptions {
-    fn default() -> Self {
-        Self {
-            time_decay: TimeDecay::default(),
-            home_advantage: ParamMode::Free,
-            rho: ParamMode::Free,
-            ridge: 0.0,
-            solver: SolverChoice::Auto,
-            gradient_tolerance: 1e-7,
-            max_iterations: 1000,
-            standard_errors: true,
-        }
-    }
-}
 
 /// The outcome of a fit, stored with the model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,8 +45,8 @@ pub struct FitSummary {
     pub rho_at_bound: bool,
 }
 
-/// A fitted Dixon–Coles model. It predicts for any two known teams, at
-/// home or at a neutral venue.
+/// A fitted goal model of any [`Family`] (stored in its options). It
+/// predicts for any two known teams, at home or at a neutral venue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FittedModel {
     teams: TeamIndex,
@@ -160,6 +100,11 @@ impl FittedModel {
     /// The fitted parameters (indexed by team id).
     pub fn parameters(&self) -> &Parameters {
         &self.parameters
+    }
+
+    /// The model's family (from its options).
+    pub fn family(&self) -> Family {
+        self.options.family
     }
 
     /// The options the model was fitted with.
@@ -228,7 +173,7 @@ impl FittedModel {
     /// # use chrono::{Days, NaiveDate};
     /// # use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
     /// # use scoreline_dixon_coles::fit::fit;
-    /// # use scoreline_dixon_coles::model::FitOptions;
+    /// # use scoreline_dixon_coles::options::FitOptions;
     /// # let day = NaiveDate::from_ymd_opt(2024, 8, 1).unwrap();
     /// # let results = [("A", "B", 2, 1), ("B", "C", 1, 1), ("C", "D", 0, 2), ("D", "A", 1, 3),
     /// #                ("A", "C", 2, 0), ("B", "D", 0, 1), ("B", "A", 1, 1), ("C", "B", 2, 3),
@@ -281,27 +226,34 @@ impl FittedModel {
 
     /// The score grid of this model's family for expected goals `home_rate`
     /// (λ) and `away_rate` (ν), e.g. from [`crate::params::Parameters::linear_predictor_of`]
-    /// for a team the model does not know. Callers never see the family's
-    /// own parameters (for Dixon–Coles, ρ: [`ScoreGrid::new`]).
+    /// for a team the model does not know, built by the model's family
+    /// ([`Family::score_grid`]). Callers never see the family's own
+    /// parameters (for Dixon–Coles, ρ: [`ScoreGrid::new`]).
     pub fn grid_for_rates(
         &self,
         home_rate: f64,
         away_rate: f64,
         size: impl Into<GridSize>,
     ) -> Result<ScoreGrid, PredictError> {
-        ScoreGrid::new(home_rate, away_rate, self.parameters.rho, size)
+        self.options
+            .family
+            .score_grid(&self.parameters, home_rate, away_rate, size.into())
     }
 
     /// Home/draw/away probabilities of [`FittedModel::grid_for_rates`]
-    /// without building the grid (for Dixon–Coles,
-    /// [`crate::families::dixon_coles::outcome_probabilities`]).
+    /// without building the grid ([`Family::outcome_probabilities`]).
     pub fn outcome_probabilities_for_rates(
         &self,
         home_rate: f64,
         away_rate: f64,
         size: impl Into<GridSize>,
     ) -> Result<OutcomeProbabilities, PredictError> {
-        dixon_coles::outcome_probabilities(home_rate, away_rate, self.parameters.rho, size)
+        self.options.family.outcome_probabilities(
+            &self.parameters,
+            home_rate,
+            away_rate,
+            size.into(),
+        )
     }
 
     /// Home/draw/away probabilities for many fixtures at once (adaptive

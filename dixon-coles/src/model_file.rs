@@ -8,7 +8,11 @@
 //! model's canonical JSON, followed (when there is metadata) by a newline
 //! and the metadata's canonical JSON (keys sorted), so an edited or damaged
 //! file is rejected; a file from a newer format version is rejected with a
-//! message to upgrade. Older files keep loading: format version 1 (no
+//! message to upgrade. `family` (format version 3 on) names the model's
+//! family (e.g. `"dixon_coles"`) and must agree with the model's options;
+//! files of versions 1 and 2 hold Dixon–Coles models. The options leave
+//! the family out for Dixon–Coles, so those models serialise (and
+//! checksum) exactly as before. Older files keep loading: format version 1 (no
 //! metadata), and the Python package's former wrapper
 //! `{"scoreline_python": options, "model": <envelope>}`, read as the
 //! envelope with the options as `python_options` metadata. Saving writes a
@@ -25,12 +29,16 @@ use sha2::{Digest, Sha256};
 
 use crate::error::ModelFileError;
 use crate::model::FittedModel;
+use crate::options::Family;
 use crate::params::{ParamMode, MAX_ABS_RATING};
 
 /// The `format` field of every model file.
 pub const FORMAT_NAME: &str = "scoreline-dixon-coles";
-/// The newest format version this build writes and reads (2 added `metadata`).
-pub const FORMAT_VERSION: u32 = 2;
+/// The newest format version this build writes and reads (2 added
+/// `metadata`, 3 the `family` of the model).
+pub const FORMAT_VERSION: u32 = 3;
+/// The first format version that names the model's family.
+const FAMILY_FORMAT_VERSION: u32 = 3;
 /// The oldest format version this build reads.
 pub const OLDEST_FORMAT_VERSION: u32 = 1;
 /// The key of the Python package's former wrapper around a model file.
@@ -46,6 +54,9 @@ struct Envelope {
     format: String,
     format_version: u32,
     crate_version: String,
+    /// The model's family (format version 3 on; older files hold Dixon–Coles).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    family: Option<Family>,
     checksum: String,
     model: FittedModel,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -147,6 +158,36 @@ impl ModelFile {
                 "not part of format version 1 (metadata came with version 2)",
             ));
         }
+        match envelope.family {
+            None if envelope.format_version >= FAMILY_FORMAT_VERSION => {
+                return Err(invalid(
+                    "family",
+                    format!("missing (format version {FAMILY_FORMAT_VERSION} on names the model's family)"),
+                ));
+            }
+            Some(_) if envelope.format_version < FAMILY_FORMAT_VERSION => {
+                return Err(invalid(
+                    "family",
+                    format!(
+                        "not part of format version {} (the family came with version {FAMILY_FORMAT_VERSION})",
+                        envelope.format_version
+                    ),
+                ));
+            }
+            _ => {}
+        }
+        // Files before version 3 hold Dixon–Coles models.
+        let family = envelope.family.unwrap_or(Family::DixonColes);
+        if family != envelope.model.family() {
+            return Err(invalid(
+                "family",
+                format!(
+                    "{:?} but model.options.family is {:?}",
+                    family.name(),
+                    envelope.model.family().name()
+                ),
+            ));
+        }
         let actual = checksum(&envelope.model, envelope.metadata.as_ref())?;
         if actual != envelope.checksum {
             return Err(ModelFileError::ChecksumMismatch {
@@ -179,6 +220,7 @@ impl FittedModel {
             format: FORMAT_NAME.to_owned(),
             format_version: FORMAT_VERSION,
             crate_version: env!("CARGO_PKG_VERSION").to_owned(),
+            family: Some(self.family()),
             checksum: checksum(self, metadata)?,
             model: self.clone(),
             metadata: metadata.cloned(),
@@ -240,7 +282,8 @@ fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ModelFileErro
 ///   as are the intercept and the home advantage;
 /// - ρ within [`crate::params::Parameters::rho_bounds`], the interval where
 ///   τ is valid for every pair of teams the model can price;
-/// - a fixed ρ or home advantage equal to the parameter;
+/// - a fixed ρ or home advantage equal to the parameter, and ρ fixed at 0
+///   for a family without it;
 /// - options in their domains (ξ ≥ 0, ridge ≥ 0, tolerance > 0, iterations ≥ 1);
 /// - a converged fit with a finite, non-positive log-likelihood, a finite
 ///   gradient norm ≥ 0, at least one match and a positive total weight;
@@ -304,6 +347,21 @@ pub fn validate(model: &FittedModel) -> Result<(), ModelFileError> {
         ));
     }
     let options = model.options();
+    if model
+        .family()
+        .extra_parameters()
+        .iter()
+        .all(|e| e.name != "rho")
+        && options.rho != ParamMode::Fixed(0.0)
+    {
+        return Err(invalid(
+            "model.options.rho",
+            format!(
+                "the {} family has no ρ: must be fixed at 0",
+                model.family().name()
+            ),
+        ));
+    }
     for (what, mode, value) in [
         ("rho", options.rho, p.rho),
         ("home_advantage", options.home_advantage, p.home_advantage),

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use scoreline_dixon_coles::data::football_data::read_football_data_dir;
 use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
 use scoreline_dixon_coles::fit::fit;
-use scoreline_dixon_coles::model::{FitOptions, SolverChoice};
+use scoreline_dixon_coles::options::{FitOptions, SolverChoice};
 use scoreline_dixon_coles::weights::TimeDecay;
 
 fn football_data() -> PathBuf {

@@ -15,7 +15,7 @@ use scoreline_dixon_coles::data::{
     ValidationOptions,
 };
 use scoreline_dixon_coles::fit::fit;
-use scoreline_dixon_coles::model::FitOptions;
+use scoreline_dixon_coles::options::FitOptions;
 
 #[test]
 fn every_football_data_file_matches_the_manifest() {

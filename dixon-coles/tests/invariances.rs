@@ -5,7 +5,8 @@ mod common;
 
 use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
 use scoreline_dixon_coles::fit::fit;
-use scoreline_dixon_coles::model::{FitOptions, FittedModel};
+use scoreline_dixon_coles::model::FittedModel;
+use scoreline_dixon_coles::options::FitOptions;
 
 fn fitted(matches: &[Match]) -> FittedModel {
     let data = Dataset::from_matches(matches, &ValidationOptions::default()).unwrap();

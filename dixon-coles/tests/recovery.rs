@@ -6,7 +6,7 @@ mod common;
 
 use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
 use scoreline_dixon_coles::fit::fit;
-use scoreline_dixon_coles::model::FitOptions;
+use scoreline_dixon_coles::options::FitOptions;
 use scoreline_dixon_coles::weights::TimeDecay;
 
 #[test]

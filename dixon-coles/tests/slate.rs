@@ -7,7 +7,8 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use scoreline_dixon_coles::data::{Dataset, TeamIndex, ValidationOptions};
 use scoreline_dixon_coles::fit::fit;
-use scoreline_dixon_coles::model::{FitOptions, FittedModel};
+use scoreline_dixon_coles::model::FittedModel;
+use scoreline_dixon_coles::options::FitOptions;
 use scoreline_dixon_coles::params::Parameters;
 use scoreline_dixon_coles::slate::{
     at_least, evaluate, explain, optimise, optimise_at_least, optimise_covering, poisson_binomial,

@@ -8,8 +8,9 @@ use scoreline_dixon_coles::data::football_data::{available_seasons, read_footbal
 use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
 use scoreline_dixon_coles::fit::fit;
 use scoreline_dixon_coles::grid::GridSize;
-use scoreline_dixon_coles::model::{FitOptions, FittedModel};
+use scoreline_dixon_coles::model::FittedModel;
 use scoreline_dixon_coles::model_file::{ModelFile, FORMAT_VERSION};
+use scoreline_dixon_coles::options::FitOptions;
 use scoreline_dixon_coles::weights::TimeDecay;
 
 /// A fit at start-up: the latest `seasons` seasons of `league`.

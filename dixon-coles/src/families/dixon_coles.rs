@@ -1,16 +1,109 @@
-//! The Dixon–Coles (1997) family's score distribution: the grid with the
-//! low-score correction τ, and its fast home/draw/away probabilities.
+//! The Dixon–Coles (1997) family: its likelihood
+//! ([`crate::likelihood::DixonColesProblem`]), its score distribution (the
+//! grid with the low-score correction τ) and its fast home/draw/away
+//! probabilities.
 //!
 //! ```text
 //! P(x, y) = τ(x, y) · Pois(x; λ) · Pois(y; ν)
 //! τ(0,0) = 1 − λνρ   τ(0,1) = 1 + λρ   τ(1,0) = 1 + νρ   τ(1,1) = 1 − ρ   τ = 1 otherwise
 //! ```
 
+use crate::data::Dataset;
 use crate::error::PredictError;
+use crate::families::start::rate_start;
+use crate::families::{ExtraParameter, GoalModel};
 use crate::grid::{
     check_mass, check_rates, poisson_pmf, GridSize, Normalisation, OutcomeProbabilities, ScoreGrid,
     MAX_GOALS_CAP,
 };
+use crate::likelihood::{DixonColesProblem, ModelSpec};
+use crate::options::{Family, FitOptions};
+use crate::params::Parameters;
+use crate::problem::FitError;
+
+/// The Dixon–Coles family: `extra = [ρ]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DixonColes;
+
+/// ρ: τ(1,1) = 1 − ρ ≥ 0 needs ρ ≤ 1; the lower bound (and a tighter upper
+/// one) depends on the expected goals ([`Parameters::rho_bounds`]).
+const EXTRA: [ExtraParameter; 1] = [ExtraParameter {
+    name: "rho",
+    lower: f64::NEG_INFINITY,
+    upper: 1.0,
+}];
+
+impl GoalModel for DixonColes {
+    type Problem = DixonColesProblem;
+
+    fn family(&self) -> Family {
+        Family::DixonColes
+    }
+
+    fn name(&self) -> &'static str {
+        "dixon_coles"
+    }
+
+    fn extra_parameters(&self) -> &'static [ExtraParameter] {
+        &EXTRA
+    }
+
+    fn extra_values(&self, parameters: &Parameters) -> Vec<f64> {
+        vec![parameters.rho]
+    }
+
+    fn options(&self, options: &FitOptions) -> Result<FitOptions, FitError> {
+        Ok(FitOptions {
+            family: Family::DixonColes,
+            ..*options
+        })
+    }
+
+    /// [`DixonColesProblem`] with ρ free or fixed as `options.rho` says.
+    fn problem(
+        &self,
+        data: &Dataset,
+        weights: &[f64],
+        options: &FitOptions,
+    ) -> Result<DixonColesProblem, FitError> {
+        DixonColesProblem::new(
+            data,
+            weights,
+            ModelSpec {
+                home_advantage: options.home_advantage,
+                rho: options.rho,
+                ridge: options.ridge,
+            },
+        )
+    }
+
+    /// [`rate_start`]: weighted goal rates, ρ = 0 when free.
+    fn start(&self, problem: &DixonColesProblem) -> Parameters {
+        rate_start(problem)
+    }
+
+    /// [`ScoreGrid::new`] with the model's ρ.
+    fn score_grid(
+        &self,
+        parameters: &Parameters,
+        home_rate: f64,
+        away_rate: f64,
+        size: GridSize,
+    ) -> Result<ScoreGrid, PredictError> {
+        ScoreGrid::new(home_rate, away_rate, parameters.rho, size)
+    }
+
+    /// [`outcome_probabilities`] with the model's ρ.
+    fn outcome_probabilities(
+        &self,
+        parameters: &Parameters,
+        home_rate: f64,
+        away_rate: f64,
+        size: GridSize,
+    ) -> Result<OutcomeProbabilities, PredictError> {
+        outcome_probabilities(home_rate, away_rate, parameters.rho, size)
+    }
+}
 
 /// Rates finite and > 0, ρ finite, `max_goals` at most [`MAX_GOALS_CAP`].
 fn check_inputs(

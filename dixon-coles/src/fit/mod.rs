@@ -9,7 +9,6 @@
 
 pub mod lbfgs;
 pub mod newton;
-pub mod start;
 
 use std::time::Instant;
 
@@ -17,8 +16,10 @@ pub use lbfgs::lbfgs;
 pub use newton::newton;
 
 use crate::data::Dataset;
+use crate::families::{DixonColes, GoalModel, Poisson};
 use crate::likelihood::{DixonColesProblem, ModelSpec};
-use crate::model::{FitOptions, FitSummary, FittedModel, SolverChoice, NEWTON_MAX_TEAMS};
+use crate::model::{FitSummary, FittedModel};
+use crate::options::{Family, FitOptions, SolverChoice, NEWTON_MAX_TEAMS};
 use crate::params::{ParamLayout, ParamMode, Parameters, MAX_ABS_RATING};
 use crate::problem::FitError;
 use crate::uncertainty::{standard_errors, standard_errors_from_hessian, StandardErrors};
@@ -58,7 +59,7 @@ pub struct SolverReport {
 /// use chrono::{Days, NaiveDate};
 /// use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
 /// use scoreline_dixon_coles::fit::fit;
-/// use scoreline_dixon_coles::model::FitOptions;
+/// use scoreline_dixon_coles::options::FitOptions;
 /// let day = NaiveDate::from_ymd_opt(2024, 8, 1).unwrap();
 /// let results = [("A", "B", 2, 1), ("B", "C", 1, 1), ("C", "D", 0, 2), ("D", "A", 1, 3),
 ///                ("A", "C", 2, 0), ("B", "D", 0, 1), ("B", "A", 1, 1), ("C", "B", 2, 3),
@@ -71,7 +72,7 @@ pub struct SolverReport {
 /// assert!(model.summary().converged);
 /// ```
 pub fn fit(data: &Dataset, options: &FitOptions) -> Result<FittedModel, FitError> {
-    fit_inner(data, options, None)
+    fit_family(data, options, None)
 }
 
 /// Fits starting from an earlier model's parameters (a warm start, e.g. in
@@ -82,15 +83,33 @@ pub fn fit_from(
     options: &FitOptions,
     previous: &FittedModel,
 ) -> Result<FittedModel, FitError> {
-    fit_inner(data, options, Some(previous))
+    fit_family(data, options, Some(previous))
 }
 
-fn fit_inner(
+/// Dispatches on `options.family` to the family's [`GoalModel`].
+fn fit_family(
+    data: &Dataset,
+    options: &FitOptions,
+    previous: Option<&FittedModel>,
+) -> Result<FittedModel, FitError> {
+    match options.family {
+        Family::DixonColes => fit_inner(&DixonColes, data, options, previous),
+        Family::Poisson => fit_inner(&Poisson, data, options, previous),
+    }
+}
+
+/// The fit of a family whose likelihood is a [`DixonColesProblem`] (with ρ
+/// free or fixed): the family prepares the problem and the start, the
+/// solver runs on it, and a ρ outside its valid region is moved to its
+/// edge ([`bound_rho`]).
+fn fit_inner<M: GoalModel<Problem = DixonColesProblem>>(
+    family: &M,
     data: &Dataset,
     options: &FitOptions,
     previous: Option<&FittedModel>,
 ) -> Result<FittedModel, FitError> {
     let started = Instant::now();
+    let options = &family.options(options)?;
     check_options(options)?;
     let reference_date = options
         .time_decay
@@ -107,14 +126,14 @@ fn fit_inner(
         rho: options.rho,
         ridge: options.ridge,
     };
-    let problem = DixonColesProblem::new(data, &weights, spec)?;
+    let problem = family.problem(data, &weights, options)?;
     if options.ridge == 0.0 {
         check_every_team_rated(data, &problem)?;
     }
     let layout = problem.layout();
     let start = match previous {
         Some(model) => warm_start(data, &problem, model),
-        None => start::rate_start(&problem),
+        None => family.start(&problem),
     };
     let theta0 = layout.pack(&start);
     if !problem.objective(&theta0).is_finite() {

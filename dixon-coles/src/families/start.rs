@@ -1,4 +1,5 @@
-//! Starting values for the solvers.
+//! Starting values for the solvers, shared by the families whose problem
+//! is a [`DixonColesProblem`] (Dixon–Coles and Poisson).
 
 use crate::likelihood::DixonColesProblem;
 use crate::params::Parameters;
