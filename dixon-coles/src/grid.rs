@@ -244,7 +244,7 @@ impl ScoreGrid {
     /// assert!(err.unwrap_err().to_string().contains("(0, 1)"));
     /// ```
     pub fn from_probabilities(
-        mut probabilities: Vec<f64>,
+        probabilities: Vec<f64>,
         normalisation: Normalisation,
     ) -> Result<Self, PredictError> {
         let cells = probabilities.len();
@@ -278,31 +278,45 @@ impl ScoreGrid {
         if !(total > 0.0 && total.is_finite() && (total - 1.0).abs() <= tolerance) {
             return Err(PredictError::GridTotal { total, tolerance });
         }
-        let scale = 1.0 / total;
-        probabilities.iter_mut().for_each(|p| *p *= scale);
+        let mut grid = Self::from_checked_cells(probabilities, max_goals, total, 0.0, 0.0);
         let (mut home_mean, mut away_mean) = (0.0, 0.0);
-        for x in 0..size {
-            for y in 0..size {
-                let p = probabilities[x * size + y];
-                home_mean += x as f64 * p;
+        for (x, row) in grid.probabilities.chunks_exact(size).enumerate() {
+            let mut row_sum = 0.0;
+            for (y, &p) in row.iter().enumerate() {
+                row_sum += p;
                 away_mean += y as f64 * p;
             }
+            home_mean += x as f64 * row_sum;
         }
-        Ok(Self {
-            max_goals,
-            probabilities,
-            home_rate: home_mean,
-            away_rate: away_mean,
-            mass_outside: (1.0 - total).max(0.0),
-        })
+        grid.home_rate = home_mean;
+        grid.away_rate = away_mean;
+        Ok(grid)
     }
 
-    /// The same grid with the expected goals of the model that built it
-    /// (used by a model's builder after [`ScoreGrid::from_probabilities`]).
-    pub(crate) fn with_rates(mut self, home_rate: f64, away_rate: f64) -> Self {
-        self.home_rate = home_rate;
-        self.away_rate = away_rate;
-        self
+    /// The last step of [`ScoreGrid::from_probabilities`], for a model's
+    /// builder whose cells are finite and ≥ 0 by construction and whose
+    /// positive `total` (their sum, in row-major order) it has already
+    /// checked against its size's tolerance: the cells are divided by
+    /// `total`, the mass outside is `max(0, 1 − total)`, and the rates are
+    /// the model's expected goals. Skipping the per-cell checks and the
+    /// grid means keeps prediction as fast as before the seam.
+    pub(crate) fn from_checked_cells(
+        mut probabilities: Vec<f64>,
+        max_goals: usize,
+        total: f64,
+        home_rate: f64,
+        away_rate: f64,
+    ) -> Self {
+        debug_assert_eq!(probabilities.len(), (max_goals + 1) * (max_goals + 1));
+        let scale = 1.0 / total;
+        probabilities.iter_mut().for_each(|p| *p *= scale);
+        Self {
+            max_goals,
+            probabilities,
+            home_rate,
+            away_rate,
+            mass_outside: (1.0 - total).max(0.0),
+        }
     }
 
     /// The largest goal count per side in the grid.

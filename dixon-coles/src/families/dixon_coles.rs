@@ -13,8 +13,7 @@ use crate::error::PredictError;
 use crate::families::start::rate_start;
 use crate::families::{ExtraParameter, GoalModel};
 use crate::grid::{
-    check_mass, check_rates, poisson_pmf, GridSize, Normalisation, OutcomeProbabilities, ScoreGrid,
-    MAX_GOALS_CAP,
+    check_mass, check_rates, poisson_pmf, GridSize, OutcomeProbabilities, ScoreGrid, MAX_GOALS_CAP,
 };
 use crate::likelihood::{DixonColesProblem, ModelSpec};
 use crate::options::{Family, FitOptions};
@@ -141,9 +140,13 @@ impl ScoreGrid {
     /// negative τ, possible only for extreme λ, ν and ρ, is clamped to 0), and
     /// `Z` is the sum over the grid, so the grid sums to 1. Over all scores the
     /// corrections cancel, so `1 − Z` is the mass beyond the grid, reported by
-    /// [`ScoreGrid::mass_outside`]. The cells go through
-    /// [`ScoreGrid::from_probabilities`] (renormalising) after the mass
-    /// outside is checked against the size's tolerance.
+    /// [`ScoreGrid::mass_outside`]. After the mass outside is checked
+    /// against the size's tolerance, the cells are normalised exactly as
+    /// [`ScoreGrid::from_probabilities`] with
+    /// [`Normalisation::Renormalise`](crate::grid::Normalisation::Renormalise)
+    /// does, without re-checking cells that are finite and ≥ 0 by
+    /// construction (the same grid, bit for bit; the proptest in
+    /// `tests/grid_from_probabilities.rs` checks every market).
     ///
     /// Rates must be finite and > 0, ρ finite, and `max_goals` at most
     /// [`MAX_GOALS_CAP`].
@@ -195,10 +198,13 @@ impl ScoreGrid {
             total += p;
         }
         check_mass(total, max_goals, tolerance, (home_rate, away_rate))?;
-        Ok(
-            ScoreGrid::from_probabilities(probabilities, Normalisation::Renormalise)?
-                .with_rates(home_rate, away_rate),
-        )
+        Ok(ScoreGrid::from_checked_cells(
+            probabilities,
+            max_goals,
+            total,
+            home_rate,
+            away_rate,
+        ))
     }
 }
 

@@ -17,8 +17,7 @@ use crate::error::PredictError;
 use crate::families::start::rate_start;
 use crate::families::{ExtraParameter, GoalModel};
 use crate::grid::{
-    check_mass, check_rates, poisson_pmf, GridSize, Normalisation, OutcomeProbabilities, ScoreGrid,
-    MAX_GOALS_CAP,
+    check_mass, check_rates, poisson_pmf, GridSize, OutcomeProbabilities, ScoreGrid, MAX_GOALS_CAP,
 };
 use crate::likelihood::{DixonColesProblem, ModelSpec};
 use crate::options::{Family, FitOptions};
@@ -92,10 +91,10 @@ impl GoalModel for Poisson {
         rate_start(problem)
     }
 
-    /// `Pois(x; λ)·Pois(y; ν)` over 0..=max_goals, through
-    /// [`ScoreGrid::from_probabilities`] after the mass outside is checked
-    /// against the size's tolerance (the adaptive size is exact for
-    /// independent Poisson margins).
+    /// `Pois(x; λ)·Pois(y; ν)` over 0..=max_goals, divided by its total
+    /// after the mass outside is checked against the size's tolerance (the
+    /// adaptive size is exact for independent Poisson margins), as
+    /// [`ScoreGrid::from_probabilities`] normalises.
     fn score_grid(
         &self,
         _parameters: &Parameters,
@@ -111,10 +110,13 @@ impl GoalModel for Poisson {
         }
         let total: f64 = probabilities.iter().sum();
         check_mass(total, max_goals, tolerance, (home_rate, away_rate))?;
-        Ok(
-            ScoreGrid::from_probabilities(probabilities, Normalisation::Renormalise)?
-                .with_rates(home_rate, away_rate),
-        )
+        Ok(ScoreGrid::from_checked_cells(
+            probabilities,
+            max_goals,
+            total,
+            home_rate,
+            away_rate,
+        ))
     }
 
     /// In O(max_goals): `home ∝ Σₓ Pois(x; λ)·Σ_{y<x} Pois(y; ν)`,
