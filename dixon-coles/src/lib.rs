@@ -21,16 +21,19 @@
 //! dependence. Matches are weighted by `exp(−ξ·days before the reference
 //! date)` ([`weights`]).
 //!
-//! ## Data flow
+//! ## Data flow and layout
 //!
 //! files ([`data::football_data`], [`data::international`]) → validated
-//! [`data::Dataset`] → a family's likelihood problem
-//! ([`families::GoalModel`], e.g. [`likelihood::DixonColesProblem`], a
-//! [`problem::SmoothProblem`]) → [`fit::fit`] (options in [`options`]) →
-//! [`model::FittedModel`] → [`grid::ScoreGrid`] → markets ([`markets`]).
-//! No module imports from one later in that chain. The family is a choice
-//! ([`options::Family`]: Dixon–Coles by default, or independent Poisson).
-//!
+//! [`data::Dataset`] (with [`weights`]) → a family's likelihood problem
+//! ([`model::families::GoalModel`], e.g. [`model::likelihood::DixonColesProblem`],
+//! a [`model::problem::SmoothProblem`]) → [`model::fit::fit`] (options in
+//! [`model::options`]) → [`model::FittedModel`] → [`grid::ScoreGrid`] →
+//! markets ([`markets`]) → evaluation ([`evaluation`]: backtests) and
+//! wagering ([`wagering`]: odds, betting, slates). No module imports from
+//! one later in that chain. The family is a choice
+//! ([`model::options::Family`]: Dixon–Coles by default, or independent
+//! Poisson).
+
 //! ## Quick start
 //!
 //! ```
@@ -65,23 +68,13 @@
 
 #![warn(missing_docs)]
 
-pub mod backtest;
-pub mod betting;
 pub mod data;
 pub mod error;
-pub mod families;
-pub mod fit;
+pub mod evaluation;
 pub mod grid;
-pub mod likelihood;
 pub mod markets;
 pub mod model;
-pub mod model_file;
-pub mod odds;
-pub mod options;
-pub mod params;
-pub mod problem;
-pub mod slate;
-pub mod uncertainty;
+pub mod wagering;
 pub mod weights;
 
 pub use error::{ModelFileError, PredictError};
@@ -100,7 +93,7 @@ pub enum Error {
     Data(#[from] data::DataError),
     /// A fit that failed.
     #[error(transparent)]
-    Fit(#[from] problem::FitError),
+    Fit(#[from] model::problem::FitError),
     /// A prediction that cannot be made.
     #[error(transparent)]
     Predict(#[from] PredictError),
@@ -112,11 +105,11 @@ pub enum Error {
 /// The names most programs need.
 pub mod prelude {
     pub use crate::data::{Dataset, Fixture, Match, ValidationOptions};
-    pub use crate::fit::{fit, fit_from};
     pub use crate::grid::ScoreGrid;
+    pub use crate::model::fit::{fit, fit_from};
+    pub use crate::model::options::{Family, FitOptions, SolverChoice};
+    pub use crate::model::params::ParamMode;
     pub use crate::model::FittedModel;
-    pub use crate::options::{Family, FitOptions, SolverChoice};
-    pub use crate::params::ParamMode;
     pub use crate::weights::TimeDecay;
     pub use crate::Error;
 }

@@ -5,12 +5,12 @@
 mod common;
 
 use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
-use scoreline_dixon_coles::families::{DixonColes, GoalModel, Poisson};
-use scoreline_dixon_coles::fit::{fit, fit_from};
 use scoreline_dixon_coles::grid::GridSize;
-use scoreline_dixon_coles::options::{Family, FitOptions};
-use scoreline_dixon_coles::params::ParamMode;
-use scoreline_dixon_coles::problem::FitError;
+use scoreline_dixon_coles::model::families::{DixonColes, GoalModel, Poisson};
+use scoreline_dixon_coles::model::fit::{fit, fit_from};
+use scoreline_dixon_coles::model::options::{Family, FitOptions};
+use scoreline_dixon_coles::model::params::ParamMode;
+use scoreline_dixon_coles::model::problem::FitError;
 
 fn data() -> Dataset {
     let matches = common::simulate_season(&common::true_parameters(10, 7), 2, 3);

@@ -3,10 +3,10 @@
 //! error, and only a truncation asked for by name renormalises a small grid.
 
 use proptest::prelude::*;
-use scoreline_dixon_coles::families::dixon_coles::outcome_probabilities;
 use scoreline_dixon_coles::grid::{
     GridSize, ScoreGrid, ADAPTIVE_TOLERANCE, EXPLICIT_TOLERANCE, MAX_GOALS_CAP,
 };
+use scoreline_dixon_coles::model::families::dixon_coles::outcome_probabilities;
 use scoreline_dixon_coles::PredictError;
 
 /// `P(X ≤ m)` for X ~ Poisson(rate), summed term by term.

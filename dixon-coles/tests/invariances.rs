@@ -4,9 +4,9 @@
 mod common;
 
 use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
-use scoreline_dixon_coles::fit::fit;
+use scoreline_dixon_coles::model::fit::fit;
+use scoreline_dixon_coles::model::options::FitOptions;
 use scoreline_dixon_coles::model::FittedModel;
-use scoreline_dixon_coles::options::FitOptions;
 
 fn fitted(matches: &[Match]) -> FittedModel {
     let data = Dataset::from_matches(matches, &ValidationOptions::default()).unwrap();

@@ -5,10 +5,10 @@ mod common;
 
 use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
 use scoreline_dixon_coles::error::ModelFileError;
-use scoreline_dixon_coles::fit::fit;
+use scoreline_dixon_coles::model::file::{Metadata, ModelFile, FORMAT_VERSION, PYTHON_OPTIONS_KEY};
+use scoreline_dixon_coles::model::fit::fit;
+use scoreline_dixon_coles::model::options::FitOptions;
 use scoreline_dixon_coles::model::FittedModel;
-use scoreline_dixon_coles::model_file::{Metadata, ModelFile, FORMAT_VERSION, PYTHON_OPTIONS_KEY};
-use scoreline_dixon_coles::options::FitOptions;
 
 fn model() -> FittedModel {
     let matches = common::simulate_season(&common::true_parameters(8, 2), 3, 4);
@@ -359,7 +359,7 @@ fn metadata_round_trips_and_is_covered_by_the_checksum() {
 
 #[test]
 fn files_of_format_version_3_name_their_family_and_round_trip_exactly() {
-    use scoreline_dixon_coles::options::Family;
+    use scoreline_dixon_coles::model::options::Family;
     let text = fixture("rust-v3.json");
     let file = ModelFile::from_json(&text).unwrap();
     assert_eq!(file.format_version, 3);

@@ -6,9 +6,9 @@
 use std::ops::Range;
 
 use nalgebra::DMatrix;
-use scoreline_dixon_coles::fit::{lbfgs, newton, Termination};
-use scoreline_dixon_coles::problem::SmoothProblem;
-use scoreline_dixon_coles::uncertainty::standard_errors;
+use scoreline_dixon_coles::model::fit::{lbfgs, newton, Termination};
+use scoreline_dixon_coles::model::problem::SmoothProblem;
+use scoreline_dixon_coles::model::uncertainty::standard_errors;
 
 /// `f(a, m) = −Σᵢ (aᵢ + m − tᵢ)²` over `θ = (a₀, …, a_{k−1}, m)`: flat along
 /// "every a up by c, m down by c", so `a` is a gauge block.

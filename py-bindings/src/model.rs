@@ -9,12 +9,12 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
 use scoreline_dixon_coles::error::ModelFileError;
-use scoreline_dixon_coles::fit::fit;
 use scoreline_dixon_coles::grid::GridSize;
+use scoreline_dixon_coles::model::file::{Metadata, ModelFile};
+use scoreline_dixon_coles::model::fit::fit;
+use scoreline_dixon_coles::model::options::FitOptions;
+use scoreline_dixon_coles::model::params::ParamMode;
 use scoreline_dixon_coles::model::FittedModel;
-use scoreline_dixon_coles::model_file::{Metadata, ModelFile};
-use scoreline_dixon_coles::options::FitOptions;
-use scoreline_dixon_coles::params::ParamMode;
 use scoreline_dixon_coles::weights::TimeDecay;
 use scoreline_dixon_coles::Error;
 

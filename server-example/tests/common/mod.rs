@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Days, NaiveDate};
 use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
-use scoreline_dixon_coles::fit::fit;
+use scoreline_dixon_coles::model::fit::fit;
+use scoreline_dixon_coles::model::options::FitOptions;
 use scoreline_dixon_coles::model::FittedModel;
-use scoreline_dixon_coles::options::FitOptions;
 use scoreline_server::admin::AdminToken;
 use scoreline_server::{serve, AppState, ModelSource, ServerOptions};
 use tokio::sync::oneshot;
