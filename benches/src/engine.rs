@@ -3,12 +3,12 @@
 use std::path::Path;
 
 use chrono::{Days, NaiveDate};
-use scoreline_dixon_coles::backtest::{walk_forward, BacktestOptions};
 use scoreline_dixon_coles::data::football_data::{available_seasons, read_football_data_dir};
 use scoreline_dixon_coles::data::international::read_international_file;
 use scoreline_dixon_coles::data::{keep_largest_component, Match};
+use scoreline_dixon_coles::evaluation::backtest::{walk_forward, BacktestOptions};
 use scoreline_dixon_coles::prelude::*;
-use scoreline_dixon_coles::slate::{optimise, SlateFixture};
+use scoreline_dixon_coles::wagering::slate::{optimise, SlateFixture};
 
 use crate::{data_dir, median_seconds, run_peer, Row};
 

@@ -45,16 +45,16 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use clap::{Parser, ValueEnum};
-use scoreline_dixon_coles::backtest::{
-    market_report, report_json_row, season_of_match, simulate_backtest, tune_xi, walk_forward,
-    Backtest, BacktestBetting, BacktestOptions, MarketComparison, OddsSource, Refit,
-};
-use scoreline_dixon_coles::betting::{BettingSummary, Staking, Strategy};
 use scoreline_dixon_coles::data::football_data::{
     available_seasons, read_football_data_file, season_path,
 };
 use scoreline_dixon_coles::data::Match;
-use scoreline_dixon_coles::fit::FitOptions;
+use scoreline_dixon_coles::evaluation::backtest::{
+    market_report, report_json_row, season_of_match, simulate_backtest, tune_xi, walk_forward,
+    Backtest, BacktestBetting, BacktestOptions, MarketComparison, OddsSource, Refit,
+};
+use scoreline_dixon_coles::model::options::FitOptions;
+use scoreline_dixon_coles::wagering::betting::{BettingSummary, Staking, Strategy};
 use scoreline_dixon_coles::weights::TimeDecay;
 use serde_json::json;
 

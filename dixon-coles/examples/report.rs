@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use scoreline_dixon_coles::backtest::{
+use scoreline_dixon_coles::evaluation::backtest::{
     football_data_report, LeagueReportOptions, MarketComparison, Refit, DEFAULT_WINDOW_DAYS,
 };
 

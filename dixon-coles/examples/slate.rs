@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use scoreline_dixon_coles::data::football_data::{available_seasons, read_football_data_dir};
 use scoreline_dixon_coles::prelude::*;
-use scoreline_dixon_coles::slate::{explain, optimise, SlateFixture};
+use scoreline_dixon_coles::wagering::slate::{explain, optimise, SlateFixture};
 use serde_json::json;
 
 /// Evaluate and optimise a jackpot slate.

@@ -1,7 +1,5 @@
-//! Errors of prediction and of model files, and the crate-wide [`Error`].
-
-use crate::data::DataError;
-use crate::fit::FitError;
+//! Errors of prediction and of model files (the crate-wide umbrella
+//! `Error` is defined at the crate root, above every stage).
 
 /// Everything that can go wrong when predicting from a model.
 #[derive(Debug, thiserror::Error, Clone, PartialEq)]
@@ -51,6 +49,36 @@ pub enum PredictError {
         value: f64,
         /// Why it was rejected.
         reason: &'static str,
+    },
+    /// A score matrix that is empty or not square
+    /// ([`crate::grid::ScoreGrid::from_probabilities`]).
+    #[error("a score grid needs a non-empty square matrix of (max_goals + 1)² cells (rows = home goals, columns = away goals), got {cells} cells")]
+    InvalidGridShape {
+        /// The number of cells given.
+        cells: usize,
+    },
+    /// A cell of a score matrix that is not a probability.
+    #[error(
+        "score grid cell ({home_goals}, {away_goals}) (home goals, away goals) = {value}: {reason}"
+    )]
+    InvalidGridCell {
+        /// The cell's home goals (row).
+        home_goals: usize,
+        /// The cell's away goals (column).
+        away_goals: usize,
+        /// Its value.
+        value: f64,
+        /// Why it was rejected.
+        reason: &'static str,
+    },
+    /// A score matrix whose cells do not sum to 1 within the tolerance, or
+    /// sum to nothing.
+    #[error("the score grid's cells sum to {total}, not 1 within {tolerance:e} (use Normalisation::Renormalise for a grid cut from a longer distribution; the total must be positive)")]
+    GridTotal {
+        /// Σ of the cells.
+        total: f64,
+        /// The largest |total − 1| accepted (∞ when renormalising).
+        tolerance: f64,
     },
     /// A betting line that is not a finite multiple of 0.25.
     #[error("line {line} must be a finite multiple of 0.25")]
@@ -108,22 +136,4 @@ pub enum ModelFileError {
         /// What is wrong with it.
         reason: String,
     },
-}
-
-/// Any scoreline Dixon–Coles error, so that `?` works across stages.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// Bad match data.
-    #[error(transparent)]
-    Data(#[from] DataError),
-    /// A fit that failed.
-    #[error(transparent)]
-    Fit(#[from] FitError),
-    /// A prediction that cannot be made.
-    #[error(transparent)]
-    Predict(#[from] PredictError),
-    /// A model file that cannot be saved or loaded.
-    #[error(transparent)]
-    ModelFile(#[from] ModelFileError),
 }

@@ -4,6 +4,31 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::PredictError;
 
+/// Home win / draw / away win probabilities.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeProbabilities {
+    /// P(x > y).
+    pub home: f64,
+    /// P(x = y).
+    pub draw: f64,
+    /// P(x < y).
+    pub away: f64,
+}
+
+/// How [`ScoreGrid::from_probabilities`] treats the total of the cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Normalisation {
+    /// The cells hold the whole distribution: they must sum to 1 within
+    /// [`EXPLICIT_TOLERANCE`] (then they are divided by their total).
+    #[default]
+    Exact,
+    /// The cells may hold less (a grid cut from a longer distribution): any
+    /// positive total is divided out, and `1 − total` is reported by
+    /// [`ScoreGrid::mass_outside`].
+    Renormalise,
+}
+
 /// The largest `max_goals` accepted.
 pub const MAX_GOALS_CAP: usize = 50;
 /// The adaptive grid ([`GridSize::Adaptive`]) is the smallest one whose
@@ -107,15 +132,12 @@ impl GridSize {
     }
 }
 
-/// The joint distribution of the score, 0..=max_goals goals for each side.
-///
-/// `P(x, y) = τ(x, y) · Pois(x; λ) · Pois(y; ν) / Z` where `Pois(k; λ) =
-/// λᵏ e^(−λ) / k!`, τ is the Dixon–Coles correction (τ(0,0) = 1 − λνρ,
-/// τ(0,1) = 1 + λρ, τ(1,0) = 1 + νρ, τ(1,1) = 1 − ρ, otherwise 1; a
-/// negative τ, possible only for extreme λ, ν and ρ, is clamped to 0), and
-/// `Z` is the sum over the grid, so the grid sums to 1. Over all scores the
-/// corrections cancel, so `1 − Z` is the mass beyond the grid, reported by
-/// [`ScoreGrid::mass_outside`].
+/// The joint distribution of the score, 0..=max_goals goals for each side,
+/// summing to 1: what every market is computed from. It holds no model
+/// parameters; any goal model builds one through
+/// [`ScoreGrid::from_probabilities`] (the Dixon–Coles model through
+/// [`ScoreGrid::new`]), and [`ScoreGrid::mass_outside`] reports the
+/// probability beyond the grid before it was renormalised.
 ///
 /// ```
 /// use scoreline_dixon_coles::grid::{GridSize, ScoreGrid};
@@ -131,12 +153,11 @@ pub struct ScoreGrid {
     probabilities: Vec<f64>,
     home_rate: f64,
     away_rate: f64,
-    rho: f64,
     mass_outside: f64,
 }
 
 /// Rates finite and > 0.
-fn check_rates(home_rate: f64, away_rate: f64) -> Result<(), PredictError> {
+pub(crate) fn check_rates(home_rate: f64, away_rate: f64) -> Result<(), PredictError> {
     for (field, value) in [("home_rate", home_rate), ("away_rate", away_rate)] {
         if !(value.is_finite() && value > 0.0) {
             return Err(PredictError::InvalidParameter {
@@ -149,35 +170,11 @@ fn check_rates(home_rate: f64, away_rate: f64) -> Result<(), PredictError> {
     Ok(())
 }
 
-/// Rates finite and > 0, ρ finite, `max_goals` at most [`MAX_GOALS_CAP`].
-fn check_inputs(
-    home_rate: f64,
-    away_rate: f64,
-    rho: f64,
-    max_goals: usize,
-) -> Result<(), PredictError> {
-    check_rates(home_rate, away_rate)?;
-    if !rho.is_finite() {
-        return Err(PredictError::InvalidParameter {
-            field: "rho",
-            value: rho,
-            reason: "must be finite",
-        });
-    }
-    if max_goals > MAX_GOALS_CAP {
-        return Err(PredictError::MaxGoalsTooLarge {
-            max_goals,
-            cap: MAX_GOALS_CAP,
-        });
-    }
-    Ok(())
-}
-
 /// A grid whose cells sum to zero (possible only for a tiny grid with an
 /// extreme ρ, or rates so large that every cell underflows) is an error,
 /// never a NaN; so is a grid that leaves more than `tolerance` outside
 /// (`1 − total`), with the smallest `max_goals` that would not.
-fn check_mass(
+pub(crate) fn check_mass(
     total: f64,
     max_goals: usize,
     tolerance: Option<f64>,
@@ -206,7 +203,7 @@ fn check_mass(
 }
 
 /// `[Pois(0; λ), …, Pois(m; λ)]` by the recurrence `p(k) = p(k−1)·λ/k`.
-fn poisson_pmf(rate: f64, max_goals: usize, out: &mut [f64]) {
+pub(crate) fn poisson_pmf(rate: f64, max_goals: usize, out: &mut [f64]) {
     let mut p = (-rate).exp();
     out[0] = p;
     for (k, slot) in out.iter_mut().enumerate().take(max_goals + 1).skip(1) {
@@ -216,61 +213,110 @@ fn poisson_pmf(rate: f64, max_goals: usize, out: &mut [f64]) {
 }
 
 impl ScoreGrid {
-    /// The grid for expected goals `home_rate` (λ) and `away_rate` (ν) and
-    /// dependence `rho`, of the given size ([`GridSize::Adaptive`], or a
-    /// number of goals a side, checked against [`EXPLICIT_TOLERANCE`]).
-    /// Rates must be finite and > 0, ρ finite, and `max_goals` at most
-    /// [`MAX_GOALS_CAP`].
-    pub fn new(
-        home_rate: f64,
-        away_rate: f64,
-        rho: f64,
-        size: impl Into<GridSize>,
+    /// A grid from any joint score matrix: `probabilities` row-major with
+    /// `(max_goals + 1)²` cells, `probabilities[x * (max_goals + 1) + y]` =
+    /// P(home scores x, away scores y), every cell finite and ≥ 0, and
+    /// `max_goals` at most [`MAX_GOALS_CAP`]. Any goal model's grid comes
+    /// through here, so markets, slates, odds and betting never see a
+    /// model's parameters.
+    ///
+    /// With [`Normalisation::Exact`] the cells must sum to 1 within
+    /// [`EXPLICIT_TOLERANCE`]; with [`Normalisation::Renormalise`] any
+    /// positive total is accepted (a grid cut from a longer distribution).
+    /// Either way the cells are then divided by their total `Z`, so the grid
+    /// sums to 1, and [`ScoreGrid::mass_outside`] is `max(0, 1 − Z)`.
+    /// [`ScoreGrid::home_rate`] and [`ScoreGrid::away_rate`] are the grid's
+    /// mean home and away goals `(Σ x·P(x, y), Σ y·P(x, y))` (a model's
+    /// builder, such as [`ScoreGrid::new`], sets its own expectations
+    /// instead).
+    ///
+    /// A matrix that is empty or not square is
+    /// [`PredictError::InvalidGridShape`]; a cell that is NaN, infinite or
+    /// negative is [`PredictError::InvalidGridCell`] naming it; a total off
+    /// 1 (or not positive) is [`PredictError::GridTotal`].
+    ///
+    /// ```
+    /// use scoreline_dixon_coles::grid::{Normalisation, ScoreGrid};
+    /// // 0-0, 0-1, 1-0, 1-1 only.
+    /// let grid = ScoreGrid::from_probabilities(vec![0.3, 0.2, 0.4, 0.1], Normalisation::Exact).unwrap();
+    /// assert!((grid.outcome_probabilities().home - 0.4).abs() < 1e-15);
+    /// let err = ScoreGrid::from_probabilities(vec![0.3, f64::NAN, 0.4, 0.3], Normalisation::Exact);
+    /// assert!(err.unwrap_err().to_string().contains("(0, 1)"));
+    /// ```
+    pub fn from_probabilities(
+        probabilities: Vec<f64>,
+        normalisation: Normalisation,
     ) -> Result<Self, PredictError> {
-        let (max_goals, tolerance) = size.into().resolve(home_rate, away_rate)?;
-        check_inputs(home_rate, away_rate, rho, max_goals)?;
-        let size = max_goals + 1;
-        let mut home = [0.0; MAX_GOALS_CAP + 1];
-        let mut away = [0.0; MAX_GOALS_CAP + 1];
-        poisson_pmf(home_rate, max_goals, &mut home);
-        poisson_pmf(away_rate, max_goals, &mut away);
-        let mut probabilities = vec![0.0; size * size];
+        let cells = probabilities.len();
+        let size = cells.isqrt();
+        if cells == 0 || size * size != cells {
+            return Err(PredictError::InvalidGridShape { cells });
+        }
+        let max_goals = size - 1;
+        if max_goals > MAX_GOALS_CAP {
+            return Err(PredictError::MaxGoalsTooLarge {
+                max_goals,
+                cap: MAX_GOALS_CAP,
+            });
+        }
         let mut total = 0.0;
-        for x in 0..size {
-            let px = home[x];
-            let row = &mut probabilities[x * size..(x + 1) * size];
-            for (y, cell) in row.iter_mut().enumerate() {
-                *cell = px * away[y];
+        for (k, &p) in probabilities.iter().enumerate() {
+            if !(p.is_finite() && p >= 0.0) {
+                return Err(PredictError::InvalidGridCell {
+                    home_goals: k / size,
+                    away_goals: k % size,
+                    value: p,
+                    reason: "a probability must be finite and at least 0",
+                });
             }
-        }
-        let tau = |x: usize, y: usize| -> f64 {
-            match (x, y) {
-                (0, 0) => 1.0 - home_rate * away_rate * rho,
-                (0, 1) => 1.0 + home_rate * rho,
-                (1, 0) => 1.0 + away_rate * rho,
-                (1, 1) => 1.0 - rho,
-                _ => 1.0,
-            }
-        };
-        for x in 0..size.min(2) {
-            for y in 0..size.min(2) {
-                probabilities[x * size + y] *= tau(x, y).max(0.0);
-            }
-        }
-        for p in &probabilities {
             total += p;
         }
-        check_mass(total, max_goals, tolerance, (home_rate, away_rate))?;
+        let tolerance = match normalisation {
+            Normalisation::Exact => EXPLICIT_TOLERANCE,
+            Normalisation::Renormalise => f64::INFINITY,
+        };
+        if !(total > 0.0 && total.is_finite() && (total - 1.0).abs() <= tolerance) {
+            return Err(PredictError::GridTotal { total, tolerance });
+        }
+        let mut grid = Self::from_checked_cells(probabilities, max_goals, total, 0.0, 0.0);
+        let (mut home_mean, mut away_mean) = (0.0, 0.0);
+        for (x, row) in grid.probabilities.chunks_exact(size).enumerate() {
+            let mut row_sum = 0.0;
+            for (y, &p) in row.iter().enumerate() {
+                row_sum += p;
+                away_mean += y as f64 * p;
+            }
+            home_mean += x as f64 * row_sum;
+        }
+        grid.home_rate = home_mean;
+        grid.away_rate = away_mean;
+        Ok(grid)
+    }
+
+    /// The last step of [`ScoreGrid::from_probabilities`], for a model's
+    /// builder whose cells are finite and ≥ 0 by construction and whose
+    /// positive `total` (their sum, in row-major order) it has already
+    /// checked against its size's tolerance: the cells are divided by
+    /// `total`, the mass outside is `max(0, 1 − total)`, and the rates are
+    /// the model's expected goals. Skipping the per-cell checks and the
+    /// grid means keeps prediction as fast as before the seam.
+    pub(crate) fn from_checked_cells(
+        mut probabilities: Vec<f64>,
+        max_goals: usize,
+        total: f64,
+        home_rate: f64,
+        away_rate: f64,
+    ) -> Self {
+        debug_assert_eq!(probabilities.len(), (max_goals + 1) * (max_goals + 1));
         let scale = 1.0 / total;
         probabilities.iter_mut().for_each(|p| *p *= scale);
-        Ok(Self {
+        Self {
             max_goals,
             probabilities,
             home_rate,
             away_rate,
-            rho,
             mass_outside: (1.0 - total).max(0.0),
-        })
+        }
     }
 
     /// The largest goal count per side in the grid.
@@ -297,83 +343,20 @@ impl ScoreGrid {
         }
     }
 
-    /// The model's expected home goals λ.
+    /// The expected home goals λ of the model that built the grid (for a
+    /// grid from [`ScoreGrid::from_probabilities`], its mean home goals).
     pub fn home_rate(&self) -> f64 {
         self.home_rate
     }
 
-    /// The model's expected away goals ν.
+    /// The expected away goals ν of the model that built the grid (for a
+    /// grid from [`ScoreGrid::from_probabilities`], its mean away goals).
     pub fn away_rate(&self) -> f64 {
         self.away_rate
-    }
-
-    /// The dependence ρ used.
-    pub fn rho(&self) -> f64 {
-        self.rho
     }
 
     /// The probability of scores beyond the grid, before renormalising.
     pub fn mass_outside(&self) -> f64 {
         self.mass_outside
     }
-}
-
-/// Home/draw/away probabilities of the grid that [`ScoreGrid::new`] would
-/// build, computed in O(max_goals) without building it:
-///
-/// ```text
-/// home ∝ Σₓ Pois(x; λ)·Σ_{y<x} Pois(y; ν) + (τ(1,0) − 1)·Pois(1; λ)·Pois(0; ν)
-/// away ∝ Σ_y Pois(y; ν)·Σ_{x<y} Pois(x; λ) + (τ(0,1) − 1)·Pois(0; λ)·Pois(1; ν)
-/// draw ∝ Σₓ Pois(x; λ)·Pois(x; ν) + (τ(0,0) − 1)·Pois(0; λ)Pois(0; ν) + (τ(1,1) − 1)·Pois(1; λ)Pois(1; ν)
-/// ```
-///
-/// over 0..=max_goals (as [`ScoreGrid::new`] sizes it), each τ clamped at
-/// 0, then normalised to sum to 1 (equal to the grid's
-/// [`ScoreGrid::outcome_probabilities`] up to rounding).
-///
-/// ```
-/// use scoreline_dixon_coles::grid::{outcome_probabilities, GridSize, ScoreGrid};
-/// let fast = outcome_probabilities(1.6, 1.1, -0.08, GridSize::Adaptive).unwrap();
-/// let grid = ScoreGrid::new(1.6, 1.1, -0.08, GridSize::Adaptive).unwrap().outcome_probabilities();
-/// assert!((fast.home - grid.home).abs() < 1e-14 && (fast.away - grid.away).abs() < 1e-14);
-/// ```
-pub fn outcome_probabilities(
-    home_rate: f64,
-    away_rate: f64,
-    rho: f64,
-    size: impl Into<GridSize>,
-) -> Result<crate::markets::OutcomeProbabilities, PredictError> {
-    let (max_goals, tolerance) = size.into().resolve(home_rate, away_rate)?;
-    check_inputs(home_rate, away_rate, rho, max_goals)?;
-    let mut home = [0.0; MAX_GOALS_CAP + 1];
-    let mut away = [0.0; MAX_GOALS_CAP + 1];
-    poisson_pmf(home_rate, max_goals, &mut home);
-    poisson_pmf(away_rate, max_goals, &mut away);
-    let (mut h, mut d, mut a) = (0.0, 0.0, 0.0);
-    let (mut below_home, mut below_away) = (0.0, 0.0);
-    for k in 0..=max_goals {
-        h += home[k] * below_away;
-        a += away[k] * below_home;
-        d += home[k] * away[k];
-        below_home += home[k];
-        below_away += away[k];
-    }
-    if max_goals >= 1 {
-        let t00 = (1.0 - home_rate * away_rate * rho).max(0.0);
-        let t01 = (1.0 + home_rate * rho).max(0.0);
-        let t10 = (1.0 + away_rate * rho).max(0.0);
-        let t11 = (1.0 - rho).max(0.0);
-        d += (t00 - 1.0) * home[0] * away[0] + (t11 - 1.0) * home[1] * away[1];
-        a += (t01 - 1.0) * home[0] * away[1];
-        h += (t10 - 1.0) * home[1] * away[0];
-    } else {
-        d += ((1.0 - home_rate * away_rate * rho).max(0.0) - 1.0) * home[0] * away[0];
-    }
-    let total = h + d + a;
-    check_mass(total, max_goals, tolerance, (home_rate, away_rate))?;
-    Ok(crate::markets::OutcomeProbabilities {
-        home: h / total,
-        draw: d / total,
-        away: a / total,
-    })
 }

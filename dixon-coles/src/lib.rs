@@ -21,12 +21,19 @@
 //! dependence. Matches are weighted by `exp(−ξ·days before the reference
 //! date)` ([`weights`]).
 //!
-//! ## Data flow
+//! ## Data flow and layout
 //!
 //! files ([`data::football_data`], [`data::international`]) → validated
-//! [`data::Dataset`] → [`likelihood::DixonColesProblem`] → [`fit::fit`] →
-//! [`model::FittedModel`] → [`grid::ScoreGrid`] → markets ([`markets`]).
-//!
+//! [`data::Dataset`] (with [`weights`]) → a family's likelihood problem
+//! ([`model::families::GoalModel`], e.g. [`model::likelihood::DixonColesProblem`],
+//! a [`model::problem::SmoothProblem`]) → [`model::fit::fit`] (options in
+//! [`model::options`]) → [`model::FittedModel`] → [`grid::ScoreGrid`] →
+//! markets ([`markets`]) → evaluation ([`evaluation`]: backtests) and
+//! wagering ([`wagering`]: odds, betting, slates). No module imports from
+//! one later in that chain. The family is a choice
+//! ([`model::options::Family`]: Dixon–Coles by default, or independent
+//! Poisson).
+
 //! ## Quick start
 //!
 //! ```
@@ -61,37 +68,49 @@
 
 #![warn(missing_docs)]
 
-pub mod backtest;
-pub mod betting;
 pub mod data;
 pub mod distributions;
 pub mod error;
-pub mod fit;
+pub mod evaluation;
 pub mod grid;
-pub mod likelihood;
 pub mod markets;
 pub mod model;
-pub mod model_file;
-pub mod odds;
-pub mod params;
-pub mod slate;
-pub mod uncertainty;
+pub mod wagering;
 pub mod weights;
 
-pub use error::{Error, ModelFileError, PredictError};
+pub use error::{ModelFileError, PredictError};
 
 /// The repository README, compiled here so that its quick start is a doc test.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+/// Any scoreline Dixon–Coles error, so that `?` works across stages.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Bad match data.
+    #[error(transparent)]
+    Data(#[from] data::DataError),
+    /// A fit that failed.
+    #[error(transparent)]
+    Fit(#[from] model::problem::FitError),
+    /// A prediction that cannot be made.
+    #[error(transparent)]
+    Predict(#[from] PredictError),
+    /// A model file that cannot be saved or loaded.
+    #[error(transparent)]
+    ModelFile(#[from] ModelFileError),
+}
+
 /// The names most programs need.
 pub mod prelude {
     pub use crate::data::{Dataset, Fixture, Match, ValidationOptions};
-    pub use crate::fit::{fit, fit_from, FitOptions, SolverChoice};
     pub use crate::grid::ScoreGrid;
+    pub use crate::model::fit::{fit, fit_from};
+    pub use crate::model::options::{Family, FitOptions, SolverChoice};
+    pub use crate::model::params::ParamMode;
     pub use crate::model::FittedModel;
-    pub use crate::params::ParamMode;
     pub use crate::weights::TimeDecay;
     pub use crate::Error;
 }

@@ -8,18 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::PredictError;
-use crate::grid::ScoreGrid;
-
-/// Home win / draw / away win probabilities.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct OutcomeProbabilities {
-    /// P(x > y).
-    pub home: f64,
-    /// P(x = y).
-    pub draw: f64,
-    /// P(x < y).
-    pub away: f64,
-}
+use crate::grid::{OutcomeProbabilities, ScoreGrid};
 
 /// Double-chance probabilities.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

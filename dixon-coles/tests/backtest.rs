@@ -5,8 +5,8 @@ mod common;
 
 use chrono::Days;
 use common::{simulate_season, true_parameters};
-use scoreline_dixon_coles::backtest::{walk_forward, Backtest, BacktestOptions, Refit};
 use scoreline_dixon_coles::data::Match;
+use scoreline_dixon_coles::evaluation::backtest::{walk_forward, Backtest, BacktestOptions, Refit};
 
 /// Three simulated seasons of 10 teams back to back (one match a day).
 fn history() -> Vec<Match> {
@@ -208,7 +208,7 @@ fn drifting_league(days: u64, regime_days: u64, seed: u64) -> Vec<Match> {
 
 #[test]
 fn xi_tuning_recovers_the_decay_the_data_calls_for() {
-    use scoreline_dixon_coles::backtest::tune_xi;
+    use scoreline_dixon_coles::evaluation::backtest::tune_xi;
     let grid = [0.0, 0.004, 0.012, 0.036];
     let options = BacktestOptions {
         refit: Refit::Days(15),
@@ -232,7 +232,9 @@ fn xi_tuning_recovers_the_decay_the_data_calls_for() {
 
 #[test]
 fn a_cancelled_run_stops_at_the_next_fold() {
-    use scoreline_dixon_coles::backtest::{walk_forward_cancellable, BacktestError, Progress};
+    use scoreline_dixon_coles::evaluation::backtest::{
+        walk_forward_cancellable, BacktestError, Progress,
+    };
     use std::sync::atomic::{AtomicBool, Ordering};
     let matches = history();
     let options = BacktestOptions {

@@ -4,12 +4,12 @@
 mod common;
 
 use chrono::{Days, NaiveDate};
-use scoreline_dixon_coles::backtest::{
+use scoreline_dixon_coles::data::{Match, OddsTriple};
+use scoreline_dixon_coles::evaluation::backtest::{
     bet_candidates, report_json_row, score_forecasts, simulate_backtest, walk_forward, Backtest,
     BacktestOptions, MarketComparison, MatchPrediction, OddsSource, Refit,
 };
-use scoreline_dixon_coles::betting::{Staking, Strategy};
-use scoreline_dixon_coles::data::{Match, OddsTriple};
+use scoreline_dixon_coles::wagering::betting::{Staking, Strategy};
 
 fn triple(home: f64, draw: f64, away: f64) -> Option<OddsTriple> {
     Some(OddsTriple { home, draw, away })
@@ -45,7 +45,7 @@ fn predicted(matches: &[Match], probabilities: [f64; 3]) -> Backtest {
             MatchPrediction {
                 index,
                 date: m.date,
-                season: scoreline_dixon_coles::backtest::season_of(m.date),
+                season: scoreline_dixon_coles::evaluation::backtest::season_of(m.date),
                 division: Some("E0".to_owned()),
                 home: m.home_team.clone(),
                 away: m.away_team.clone(),
@@ -53,7 +53,10 @@ fn predicted(matches: &[Match], probabilities: [f64; 3]) -> Backtest {
                 expected_goals: [1.4, 1.1],
                 over_2_5: 0.5,
                 btts: 0.5,
-                outcome: scoreline_dixon_coles::backtest::outcome_of(m.home_goals, m.away_goals),
+                outcome: scoreline_dixon_coles::evaluation::backtest::outcome_of(
+                    m.home_goals,
+                    m.away_goals,
+                ),
                 fold: 0,
                 prior_teams: 0,
             }

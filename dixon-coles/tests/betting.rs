@@ -3,7 +3,7 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use scoreline_dixon_coles::betting::{
+use scoreline_dixon_coles::wagering::betting::{
     kelly_fraction, simulate, BetCandidate, BettingError, Staking, Strategy,
 };
 

@@ -3,7 +3,7 @@
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use scoreline_dixon_coles::backtest::{fit_blend_weight, Pooling};
+use scoreline_dixon_coles::evaluation::backtest::{fit_blend_weight, Pooling};
 
 /// `n` matches whose outcomes are drawn from the "market" probabilities,
 /// and a "model" that is the market plus noise (so it adds nothing).

@@ -11,7 +11,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use scoreline_dixon_coles::data::football_data::read_football_data_dir;
 use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
-use scoreline_dixon_coles::fit::{fit, FitOptions, SolverChoice};
+use scoreline_dixon_coles::model::fit::fit;
+use scoreline_dixon_coles::model::options::{FitOptions, SolverChoice};
 use scoreline_dixon_coles::weights::TimeDecay;
 
 fn football_data() -> PathBuf {

@@ -14,7 +14,8 @@ use scoreline_dixon_coles::data::{
     keep_largest_component_reported, DataError, DataWarning, Dataset, DuplicatePolicy,
     ValidationOptions,
 };
-use scoreline_dixon_coles::fit::{fit, FitOptions};
+use scoreline_dixon_coles::model::fit::fit;
+use scoreline_dixon_coles::model::options::FitOptions;
 
 #[test]
 fn every_football_data_file_matches_the_manifest() {

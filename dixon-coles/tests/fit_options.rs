@@ -6,8 +6,10 @@ mod common;
 use chrono::{Days, NaiveDate};
 use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
 use scoreline_dixon_coles::error::PredictError;
-use scoreline_dixon_coles::fit::{fit, fit_from, FitError, FitOptions, SolverChoice};
-use scoreline_dixon_coles::params::ParamMode;
+use scoreline_dixon_coles::model::fit::{fit, fit_from};
+use scoreline_dixon_coles::model::options::{FitOptions, SolverChoice};
+use scoreline_dixon_coles::model::params::ParamMode;
+use scoreline_dixon_coles::model::problem::FitError;
 use scoreline_dixon_coles::weights::TimeDecay;
 
 fn data() -> Dataset {

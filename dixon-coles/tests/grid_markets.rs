@@ -143,13 +143,15 @@ fn invalid_grid_inputs_are_errors() {
 fn a_grid_without_mass_is_an_error_not_a_nan() {
     // max_goals = 0 keeps only 0-0, whose τ = 1 − λνρ is negative here.
     assert!(ScoreGrid::new(3.3, 2.2, 0.16, GridSize::Truncated(0)).is_err());
-    assert!(scoreline_dixon_coles::grid::outcome_probabilities(
-        3.3,
-        2.2,
-        0.16,
-        GridSize::Truncated(0)
-    )
-    .is_err());
+    assert!(
+        scoreline_dixon_coles::model::families::dixon_coles::outcome_probabilities(
+            3.3,
+            2.2,
+            0.16,
+            GridSize::Truncated(0)
+        )
+        .is_err()
+    );
 }
 
 #[test]
@@ -172,7 +174,7 @@ fn settlement_fair_odds_make_the_bet_break_even() {
 proptest! {
     #[test]
     fn direct_outcome_probabilities_equal_the_grid(lam in 0.05f64..6.0, nu in 0.05f64..6.0, rho in -0.3f64..0.3, m in 0usize..20) {
-        let fast = scoreline_dixon_coles::grid::outcome_probabilities(lam, nu, rho, GridSize::Truncated(m));
+        let fast = scoreline_dixon_coles::model::families::dixon_coles::outcome_probabilities(lam, nu, rho, GridSize::Truncated(m));
         let grid = ScoreGrid::new(lam, nu, rho, GridSize::Truncated(m)).map(|g| g.outcome_probabilities());
         // Both refuse a grid without probability mass, or both answer.
         prop_assert_eq!(fast.is_ok(), grid.is_ok());

@@ -4,9 +4,9 @@
 
 use proptest::prelude::*;
 use scoreline_dixon_coles::grid::{
-    outcome_probabilities, GridSize, ScoreGrid, ADAPTIVE_TOLERANCE, EXPLICIT_TOLERANCE,
-    MAX_GOALS_CAP,
+    GridSize, ScoreGrid, ADAPTIVE_TOLERANCE, EXPLICIT_TOLERANCE, MAX_GOALS_CAP,
 };
+use scoreline_dixon_coles::model::families::dixon_coles::outcome_probabilities;
 use scoreline_dixon_coles::PredictError;
 
 /// `P(X ≤ m)` for X ~ Poisson(rate), summed term by term.

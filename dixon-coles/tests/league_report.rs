@@ -9,14 +9,14 @@ use common::data_dir;
 
 use std::path::Path;
 
-use scoreline_dixon_coles::backtest::{
-    football_data_report, market_probabilities, market_report, season_of_match, walk_forward,
-    BacktestError, LeagueReportOptions,
-};
 use scoreline_dixon_coles::data::football_data::{
     available_divisions, read_football_data_file, season_path,
 };
 use scoreline_dixon_coles::data::Match;
+use scoreline_dixon_coles::evaluation::backtest::{
+    football_data_report, market_probabilities, market_report, season_of_match, walk_forward,
+    BacktestError, LeagueReportOptions,
+};
 
 /// E0 and E1 of 2122–2324 and SP1 of 2223–2324, linked into a temporary
 /// football-data folder.

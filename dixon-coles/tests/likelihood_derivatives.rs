@@ -7,8 +7,8 @@ use chrono::{Days, NaiveDate};
 use nalgebra::DMatrix;
 use proptest::prelude::*;
 use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
-use scoreline_dixon_coles::likelihood::{DixonColesProblem, ModelSpec};
-use scoreline_dixon_coles::params::ParamMode;
+use scoreline_dixon_coles::model::likelihood::{DixonColesProblem, ModelSpec};
+use scoreline_dixon_coles::model::params::ParamMode;
 
 /// Random matches between `n` teams, low scores over-represented, some neutral.
 /// (home, away, home goals, away goals, neutral, weight)

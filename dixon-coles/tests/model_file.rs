@@ -5,9 +5,10 @@ mod common;
 
 use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
 use scoreline_dixon_coles::error::ModelFileError;
-use scoreline_dixon_coles::fit::{fit, FitOptions};
+use scoreline_dixon_coles::model::file::{Metadata, ModelFile, FORMAT_VERSION, PYTHON_OPTIONS_KEY};
+use scoreline_dixon_coles::model::fit::fit;
+use scoreline_dixon_coles::model::options::FitOptions;
 use scoreline_dixon_coles::model::FittedModel;
-use scoreline_dixon_coles::model_file::{Metadata, ModelFile, FORMAT_VERSION, PYTHON_OPTIONS_KEY};
 
 fn model() -> FittedModel {
     let matches = common::simulate_season(&common::true_parameters(8, 2), 3, 4);
@@ -32,7 +33,7 @@ fn round_trip_is_bit_identical() {
     let entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(entries.len(), 1);
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("\"format_version\": 2"));
+    assert!(text.contains("\"format_version\": 3"));
     assert!(text.contains("\"fingerprint\""));
 }
 
@@ -63,12 +64,12 @@ fn edited_file_fails_the_checksum() {
 #[test]
 fn newer_version_and_other_formats_are_rejected() {
     let text = model().to_json().unwrap();
-    let newer = text.replacen("\"format_version\": 2", "\"format_version\": 3", 1);
+    let newer = text.replacen("\"format_version\": 3", "\"format_version\": 4", 1);
     assert!(matches!(
         FittedModel::from_json(&newer),
         Err(ModelFileError::NewerVersion {
-            found: 3,
-            supported: 2
+            found: 4,
+            supported: 3
         })
     ));
     let other = text.replacen("scoreline-dixon-coles", "something-else", 1);
@@ -205,7 +206,7 @@ fn out_of_range_fields_are_rejected_naming_the_field() {
 #[test]
 fn format_version_zero_is_rejected() {
     let text = model().to_json().unwrap();
-    let zero = text.replacen("\"format_version\": 2", "\"format_version\": 0", 1);
+    let zero = text.replacen("\"format_version\": 3", "\"format_version\": 0", 1);
     let err = FittedModel::from_json(&zero).expect_err("format_version 0 loaded");
     assert!(err.to_string().contains("format_version"), "{err}");
 }
@@ -351,7 +352,68 @@ fn metadata_round_trips_and_is_covered_by_the_checksum() {
         Err(ModelFileError::ChecksumMismatch { .. })
     ));
     // A version-1 file cannot carry metadata.
-    let v1 = text.replacen("\"format_version\": 2", "\"format_version\": 1", 1);
+    let v1 = text.replacen("\"format_version\": 3", "\"format_version\": 1", 1);
     let err = ModelFile::from_json(&v1).unwrap_err();
     assert!(err.to_string().contains("metadata"), "{err}");
+}
+
+#[test]
+fn files_of_format_version_3_name_their_family_and_round_trip_exactly() {
+    use scoreline_dixon_coles::model::options::Family;
+    let text = fixture("rust-v3.json");
+    let file = ModelFile::from_json(&text).unwrap();
+    assert_eq!(file.format_version, 3);
+    assert_eq!(file.model.family(), Family::DixonColes);
+    // Written again by this build, the file is the same text.
+    assert_eq!(file.model.to_json().unwrap(), text);
+    // The same model as a version-1 file, fitted on the same data.
+    let v1 = ModelFile::from_json(&fixture("rust-v1.json")).unwrap();
+    assert_eq!(v1.model.family(), Family::DixonColes);
+    assert_eq!(v1.model.parameters(), file.model.parameters());
+    let (a, b) = (
+        v1.model.predict("T02", "T05", false).unwrap(),
+        file.model.predict("T02", "T05", false).unwrap(),
+    );
+    assert_eq!(a.probabilities(), b.probabilities());
+    let python = ModelFile::from_json(&fixture("python-v2.json")).unwrap();
+    assert_eq!(python.model.family(), Family::DixonColes);
+
+    let poisson_text = fixture("rust-v3-poisson.json");
+    let poisson = ModelFile::from_json(&poisson_text).unwrap();
+    assert_eq!(poisson.model.family(), Family::Poisson);
+    assert_eq!(poisson.model.to_json().unwrap(), poisson_text);
+    assert_eq!(poisson.model.parameters().rho, 0.0);
+}
+
+#[test]
+fn a_family_that_disagrees_with_the_model_or_the_version_is_rejected() {
+    let poisson = fixture("rust-v3-poisson.json");
+    // The envelope says Dixon–Coles, the (checksummed) options say Poisson.
+    let swapped = poisson.replacen("\"family\": \"poisson\"", "\"family\": \"dixon_coles\"", 1);
+    assert_ne!(swapped, poisson);
+    let err = FittedModel::from_json(&swapped).unwrap_err();
+    assert!(
+        matches!(&err, ModelFileError::InvalidField { field, .. } if field == "family"),
+        "{err}"
+    );
+    // Version 3 without a family.
+    let text = model().to_json().unwrap();
+    let missing = text.replacen("\"family\": \"dixon_coles\",", "", 1);
+    assert_ne!(missing, text);
+    let err = FittedModel::from_json(&missing).unwrap_err();
+    assert!(err.to_string().contains("family"), "{err}");
+    // A version-2 file cannot name a family.
+    let v2 = text.replacen("\"format_version\": 3", "\"format_version\": 2", 1);
+    let err = FittedModel::from_json(&v2).unwrap_err();
+    assert!(err.to_string().contains("version 2"), "{err}");
+    assert!(FittedModel::from_json(&missing.replacen(
+        "\"format_version\": 3",
+        "\"format_version\": 2",
+        1
+    ))
+    .is_ok());
+    // A Poisson model with a free ρ (resealed) is rejected, naming the option.
+    let free = reseal(&poisson, |m| m["options"]["rho"] = "free".into());
+    let err = FittedModel::from_json(&free).unwrap_err();
+    assert!(err.to_string().contains("model.options.rho"), "{err}");
 }

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use scoreline_dixon_coles::odds::{implied_probabilities, MarginMethod, OddsError};
+use scoreline_dixon_coles::wagering::odds::{implied_probabilities, MarginMethod, OddsError};
 
 fn reference() -> serde_json::Value {
     let dir = std::env::var_os("SCORELINE_PEERS_DIR")

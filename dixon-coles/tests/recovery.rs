@@ -5,7 +5,8 @@
 mod common;
 
 use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
-use scoreline_dixon_coles::fit::{fit, FitOptions};
+use scoreline_dixon_coles::model::fit::fit;
+use scoreline_dixon_coles::model::options::FitOptions;
 use scoreline_dixon_coles::weights::TimeDecay;
 
 #[test]

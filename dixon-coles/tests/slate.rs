@@ -6,10 +6,11 @@ mod common;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use scoreline_dixon_coles::data::{Dataset, TeamIndex, ValidationOptions};
-use scoreline_dixon_coles::fit::{fit, FitOptions};
+use scoreline_dixon_coles::model::fit::fit;
+use scoreline_dixon_coles::model::options::FitOptions;
+use scoreline_dixon_coles::model::params::Parameters;
 use scoreline_dixon_coles::model::FittedModel;
-use scoreline_dixon_coles::params::Parameters;
-use scoreline_dixon_coles::slate::{
+use scoreline_dixon_coles::wagering::slate::{
     at_least, evaluate, explain, optimise, optimise_at_least, optimise_covering, poisson_binomial,
     ticket, SlateError, SlateFixture,
 };

@@ -10,13 +10,13 @@ use std::time::Duration;
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use scoreline_dixon_coles::backtest::{
+use scoreline_dixon_coles::data::football_data::season_start_year;
+use scoreline_dixon_coles::data::Match;
+use scoreline_dixon_coles::evaluation::backtest::{
     football_data_report_cancellable, market_report, season_of_match, walk_forward_cancellable,
     Backtest, BacktestOptions, LeagueReportOptions, MarketComparison, MatchPrediction, Progress,
     Refit, ScoreSummary, DEFAULT_WINDOW_DAYS,
 };
-use scoreline_dixon_coles::data::football_data::season_start_year;
-use scoreline_dixon_coles::data::Match;
 
 use crate::data::{
     check_len, days, matches_from_columns, optional_labels, row_of, set_odds, validate_rows,

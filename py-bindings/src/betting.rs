@@ -4,7 +4,7 @@
 use numpy::{PyArray1, PyReadonlyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use scoreline_dixon_coles::betting::{self, BetCandidate, PlacedBet, Staking, Strategy};
+use scoreline_dixon_coles::wagering::betting::{self, BetCandidate, PlacedBet, Staking, Strategy};
 
 use crate::errors::{betting_error, BettingError};
 

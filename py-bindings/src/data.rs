@@ -9,12 +9,12 @@ use chrono::NaiveDate;
 use numpy::{PyArray1, PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use scoreline_dixon_coles::backtest::season_of_match;
 use scoreline_dixon_coles::data::football_data::{read_football_data_file, FootballDataFile};
 use scoreline_dixon_coles::data::{
     screen_matches, DuplicatePolicy, Match, OddsTriple, OverUnderOdds, RecordedOdds, RowRef,
     ValidationOptions,
 };
+use scoreline_dixon_coles::evaluation::backtest::season_of_match;
 
 use crate::errors::{data_error, DataError};
 

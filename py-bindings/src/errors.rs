@@ -8,7 +8,7 @@ use scoreline_dixon_coles::data::DataError as RustDataError;
 use scoreline_dixon_coles::error::{
     ModelFileError as RustModelFileError, PredictError as RustPredictError,
 };
-use scoreline_dixon_coles::fit::FitError as RustFitError;
+use scoreline_dixon_coles::model::problem::FitError as RustFitError;
 use scoreline_dixon_coles::Error;
 
 create_exception!(
@@ -143,8 +143,8 @@ pub fn calibration_error(e: scoreline_calibration::CalibrationError) -> PyErr {
 /// A backtest error: bad match data as `DataError` (naming the row), a
 /// failed fold fit as `FitError`, a failed prediction as `PredictError`,
 /// anything else (options, the market report) as `BacktestError`.
-pub fn backtest_error(e: scoreline_dixon_coles::backtest::BacktestError) -> PyErr {
-    use scoreline_dixon_coles::backtest::BacktestError as E;
+pub fn backtest_error(e: scoreline_dixon_coles::evaluation::backtest::BacktestError) -> PyErr {
+    use scoreline_dixon_coles::evaluation::backtest::BacktestError as E;
     match e {
         E::Data(d) => data_error(d),
         e @ E::Fit { .. } => FitError::new_err(e.to_string()),
@@ -154,8 +154,8 @@ pub fn backtest_error(e: scoreline_dixon_coles::backtest::BacktestError) -> PyEr
 }
 
 /// A betting error as `scoreline.BettingError` (a bad candidate named by its row).
-pub fn betting_error(e: scoreline_dixon_coles::betting::BettingError) -> PyErr {
-    use scoreline_dixon_coles::betting::BettingError as E;
+pub fn betting_error(e: scoreline_dixon_coles::wagering::betting::BettingError) -> PyErr {
+    use scoreline_dixon_coles::wagering::betting::BettingError as E;
     match e {
         E::InvalidCandidate { index, reason } => {
             BettingError::new_err(format!("row {index}: {reason}"))

@@ -9,11 +9,12 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
 use scoreline_dixon_coles::error::ModelFileError;
-use scoreline_dixon_coles::fit::{fit, FitOptions};
 use scoreline_dixon_coles::grid::GridSize;
+use scoreline_dixon_coles::model::file::{Metadata, ModelFile};
+use scoreline_dixon_coles::model::fit::fit;
+use scoreline_dixon_coles::model::options::FitOptions;
+use scoreline_dixon_coles::model::params::ParamMode;
 use scoreline_dixon_coles::model::FittedModel;
-use scoreline_dixon_coles::model_file::{Metadata, ModelFile};
-use scoreline_dixon_coles::params::ParamMode;
 use scoreline_dixon_coles::weights::TimeDecay;
 use scoreline_dixon_coles::Error;
 
@@ -267,13 +268,13 @@ impl PyFittedModel {
                 let g = model
                     .predict_ids(h, a, at_neutral, size)
                     .map_err(|e| (i, e))?;
-                let o = scoreline_dixon_coles::grid::outcome_probabilities(
-                    g.home_rate(),
-                    g.away_rate(),
-                    g.rho(),
-                    GridSize::Truncated(g.max_goals()),
-                )
-                .map_err(|e| (i, e))?;
+                let o = model
+                    .outcome_probabilities_for_rates(
+                        g.home_rate(),
+                        g.away_rate(),
+                        GridSize::Truncated(g.max_goals()),
+                    )
+                    .map_err(|e| (i, e))?;
                 let over = g.over(2.5).map_err(|e| (i, e))?.win;
                 let values = [
                     o.home,
@@ -339,13 +340,13 @@ impl PyFittedModel {
                     .predict_with_size(&home[i], &away[i], neutral, size)
                     .map_err(|e| (i, e))?;
                 // The same 1X2 as predict_proba (the grid-free kernel), to the last bit.
-                let o = scoreline_dixon_coles::grid::outcome_probabilities(
-                    g.home_rate(),
-                    g.away_rate(),
-                    g.rho(),
-                    GridSize::Truncated(g.max_goals()),
-                )
-                .map_err(|e| (i, e))?;
+                let o = model
+                    .outcome_probabilities_for_rates(
+                        g.home_rate(),
+                        g.away_rate(),
+                        GridSize::Truncated(g.max_goals()),
+                    )
+                    .map_err(|e| (i, e))?;
                 let dc = g.double_chance();
                 let dnb = g.draw_no_bet();
                 let pts = g.expected_points();

@@ -2,7 +2,7 @@
 
 use numpy::{PyArray2, PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::prelude::*;
-use scoreline_dixon_coles::odds::{implied_probabilities, MarginMethod};
+use scoreline_dixon_coles::wagering::odds::{implied_probabilities, MarginMethod};
 
 use crate::errors::OddsError;
 
@@ -15,9 +15,12 @@ pub fn odds_implied<'py>(
     odds: PyReadonlyArray2<'py, f64>,
     method: &str,
 ) -> PyResult<Bound<'py, PyArray2<f64>>> {
-    let method: MarginMethod = method
-        .parse()
-        .map_err(|e: scoreline_dixon_coles::odds::OddsError| OddsError::new_err(e.to_string()))?;
+    let method: MarginMethod =
+        method
+            .parse()
+            .map_err(|e: scoreline_dixon_coles::wagering::odds::OddsError| {
+                OddsError::new_err(e.to_string())
+            })?;
     let (n, k) = (odds.shape()[0], odds.shape()[1]);
     let values = odds.as_slice()?;
     let out = py.detach(|| {

@@ -3,7 +3,7 @@
 use numpy::{PyArray1, PyArrayMethods, PyReadonlyArray2, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use scoreline_dixon_coles::slate::{self, SlateError, SlateFixture};
+use scoreline_dixon_coles::wagering::slate::{self, SlateError, SlateFixture};
 
 use crate::errors::{DataError, PredictError};
 use crate::model::PyFittedModel;

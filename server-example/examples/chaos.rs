@@ -31,7 +31,8 @@ use std::time::{Duration, Instant};
 
 use chrono::{Days, NaiveDate};
 use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
-use scoreline_dixon_coles::fit::{fit, FitOptions};
+use scoreline_dixon_coles::model::fit::fit;
+use scoreline_dixon_coles::model::options::FitOptions;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

@@ -6,10 +6,11 @@ use std::time::Instant;
 
 use scoreline_dixon_coles::data::football_data::{available_seasons, read_football_data_dir};
 use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
-use scoreline_dixon_coles::fit::{fit, FitOptions};
 use scoreline_dixon_coles::grid::GridSize;
+use scoreline_dixon_coles::model::file::{ModelFile, FORMAT_VERSION};
+use scoreline_dixon_coles::model::fit::fit;
+use scoreline_dixon_coles::model::options::FitOptions;
 use scoreline_dixon_coles::model::FittedModel;
-use scoreline_dixon_coles::model_file::{ModelFile, FORMAT_VERSION};
 use scoreline_dixon_coles::weights::TimeDecay;
 
 /// A fit at start-up: the latest `seasons` seasons of `league`.

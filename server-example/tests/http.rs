@@ -78,7 +78,7 @@ async fn probes_model_and_teams() {
     assert_eq!(model["format"], "scoreline-dixon-coles");
     assert_eq!(
         model["format_version"],
-        scoreline_dixon_coles::model_file::FORMAT_VERSION
+        scoreline_dixon_coles::model::file::FORMAT_VERSION
     );
     assert_eq!(model["teams"], 6);
     assert_eq!(model["fit"]["converged"], true);
@@ -909,7 +909,7 @@ async fn metrics_count_requests_by_route_and_status() {
     ] {
         assert!(text.contains(line), "missing {line:?} in\n{text}");
     }
-    let version = scoreline_dixon_coles::model_file::FORMAT_VERSION;
+    let version = scoreline_dixon_coles::model::file::FORMAT_VERSION;
     assert!(text.contains(&format!("format_version=\"{version}\"")));
 }
 

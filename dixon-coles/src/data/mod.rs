@@ -3,7 +3,7 @@
 //!
 //! Data flows one way: files ([`football_data`], [`international`]) →
 //! [`Match`] / [`Fixture`] records → [`Dataset`] (validated, teams interned to
-//! dense `u32` ids) → the likelihood problem in [`crate::likelihood`].
+//! dense `u32` ids) → the likelihood problem in [`crate::model::likelihood`].
 
 mod dataset;
 mod error;

@@ -8,7 +8,7 @@ use chrono::{Days, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use scoreline_dixon_coles::data::Match;
-use scoreline_dixon_coles::params::Parameters;
+use scoreline_dixon_coles::model::params::Parameters;
 
 /// `$SCORELINE_DATA_DIR`, else `../shared/data` beside the repository.
 pub fn data_dir() -> PathBuf {

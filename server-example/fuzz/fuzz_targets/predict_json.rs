@@ -9,8 +9,9 @@ use std::sync::OnceLock;
 use chrono::{Days, NaiveDate};
 use libfuzzer_sys::fuzz_target;
 use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
-use scoreline_dixon_coles::fit::{fit, FitOptions};
+use scoreline_dixon_coles::model::fit::fit;
 use scoreline_dixon_coles::model::FittedModel;
+use scoreline_dixon_coles::model::options::FitOptions;
 
 fn model() -> &'static FittedModel {
     static MODEL: OnceLock<FittedModel> = OnceLock::new();

@@ -22,7 +22,7 @@ pub fn model_info(loaded: &LoadedModel) -> ModelInfo {
     let summary = model.summary();
     let parameters = model.parameters();
     ModelInfo {
-        format: scoreline_dixon_coles::model_file::FORMAT_NAME.to_owned(),
+        format: scoreline_dixon_coles::model::file::FORMAT_NAME.to_owned(),
         format_version: loaded.format_version,
         scoreline_version: env!("CARGO_PKG_VERSION").to_owned(),
         origin: loaded.origin.clone(),

@@ -3,7 +3,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use scoreline_dixon_coles::slate::{evaluate, explain, optimise, SlateError, SlateFixture};
+use scoreline_dixon_coles::wagering::slate::{
+    evaluate, explain, optimise, SlateError, SlateFixture,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

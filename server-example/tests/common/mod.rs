@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{Days, NaiveDate};
 use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
-use scoreline_dixon_coles::fit::{fit, FitOptions};
+use scoreline_dixon_coles::model::fit::fit;
+use scoreline_dixon_coles::model::options::FitOptions;
 use scoreline_dixon_coles::model::FittedModel;
 use scoreline_server::admin::AdminToken;
 use scoreline_server::{serve, AppState, ModelSource, ServerOptions};

@@ -19,15 +19,15 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use scoreline_dixon_coles::backtest::{
+use scoreline_dixon_coles::evaluation::backtest::{
     market_probabilities, season_of_match, walk_forward, BacktestOptions, Refit,
 };
 use scoreline_dixon_coles::data::football_data::{
     available_seasons, read_football_data_file, season_path,
 };
 use scoreline_dixon_coles::data::Match;
-use scoreline_dixon_coles::fit::FitOptions;
-use scoreline_dixon_coles::params::ParamMode;
+use scoreline_dixon_coles::model::options::FitOptions;
+use scoreline_dixon_coles::model::params::ParamMode;
 use scoreline_dixon_coles::weights::TimeDecay;
 
 type Pairs = HashMap<(String, String), (u32, u32)>;
