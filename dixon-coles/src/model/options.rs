@@ -12,6 +12,7 @@ use crate::weights::TimeDecay;
 /// extra parameters. What each family computes is in `crate::model::families`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Family {
     /// Dixon & Coles (1997): independent Poisson goals with the low-score
     /// correction τ and its dependence ρ (`"dixon_coles"`).

@@ -1,11 +1,14 @@
 //! Fitting: the solvers and the fit itself (its options and summary are
 //! stored with the model: [`FitOptions`], [`FitSummary`]).
 //!
-//! [`fit`] prepares a [`DixonColesProblem`] from a validated [`Dataset`],
+//! [`fit`] asks the family of `options.family` ([`GoalModel`]) for its
+//! likelihood problem over a validated [`Dataset`] (today a
+//! [`DixonColesProblem`], with ρ free or held) and its starting values,
 //! runs a solver on it (our [`newton()`] with the analytic Hessian, or
-//! argmin's L-BFGS via [`lbfgs()`] for data with many teams), computes
-//! standard errors, and returns a [`FittedModel`]. Failing to converge is an
-//! error, never a silent result.
+//! argmin's L-BFGS via [`lbfgs()`] for data with many teams; both generic
+//! over [`crate::model::problem::SmoothProblem`]), computes standard
+//! errors, and returns a [`FittedModel`]. Failing to converge is an error,
+//! never a silent result.
 
 pub mod lbfgs;
 pub mod newton;
