@@ -17,8 +17,16 @@ pub const EXTRA: usize = 1;
 /// closed forms cancel); above it the closed forms lose at most ~30 ulp.
 const SERIES_BELOW: f64 = 0.1;
 
-/// Terms of the power series of [`tail_terms`]: `0.1^22` is below 1e-21.
-const SERIES_TERMS: usize = 24;
+/// The number of power-series terms [`tail_terms`] needs at `|u|`: the
+/// first term left out is below `(n + 1)·|u|ⁿ < 1e-18` of the sum.
+fn series_terms(u: f64) -> usize {
+    match u.abs() {
+        a if a == 0.0 => 1,
+        a if a < 1e-3 => 7,
+        a if a < 1e-2 => 10,
+        _ => 20,
+    }
+}
 
 /// The terms of one side that come from the normaliser `−ln(1 + α·m)/α`
 /// (written `t(α, m)`; its limit at `α = 0` is `−m`), with `u = α·m`:
@@ -30,7 +38,7 @@ const SERIES_TERMS: usize = 24;
 ///   = Σ_{n≥0} (−1)ⁿ⁺¹ (n + 1)(n + 2)/(n + 3) uⁿ`, so `g′(0) = −2/3`
 ///
 /// The series is used for `|u| < 0.1` (it converges for `|u| < 1`, and the
-/// closed forms cancel there); the closed forms otherwise, written as
+/// closed forms cancel there; [`series_terms`] terms); the closed forms otherwise, written as
 /// `[ln(1 + u) − u/(1 + u)]/α²` and `[u²/(1 + u)² − 2(ln(1 + u) − u/(1 + u))]/α³`
 /// so that nothing overflows for large `m`. Valid for `u > −1` (negative
 /// `α` only in the tests' smooth extension across the bound).
@@ -38,7 +46,7 @@ fn tail_terms(alpha: f64, m: f64) -> (f64, f64, f64) {
     let u = alpha * m;
     if u.abs() < SERIES_BELOW {
         let (mut g, mut dg) = (0.0, 0.0);
-        for n in (0..SERIES_TERMS).rev() {
+        for n in (0..series_terms(u)).rev() {
             let sign = if n % 2 == 0 { 1.0 } else { -1.0 };
             let n = n as f64;
             g = g * u + sign * (n + 1.0) / (n + 2.0);
@@ -83,15 +91,24 @@ struct Side {
 fn side(k: u32, eta: f64, alpha: f64) -> Side {
     let m = eta.exp();
     let kf = f64::from(k);
-    let (mut sum_log, mut sum_d, mut sum_dd) = (0.0, 0.0, 0.0);
+    // Σ_{j<k} ln(1 + αj) − ln k! = ln Π_{j=1}^{k−1} (1 + αj)/(j + 1), one
+    // logarithm of a product (folded into `log_ratio` before it could
+    // overflow or underflow)
+    let (mut ratio, mut log_ratio) = (1.0f64, 0.0f64);
+    let (mut sum_d, mut sum_dd) = (0.0, 0.0);
     for j in 1..k {
         let j = f64::from(j);
         let q = 1.0 + alpha * j;
-        // ln(1 + αj) − ln(j + 1): the j-th factor of the ratio to k!
-        sum_log += (alpha * j).ln_1p() - (j + 1.0).ln();
-        sum_d += j / q;
-        sum_dd -= (j / q) * (j / q);
+        ratio *= q / (j + 1.0);
+        if !(1e-200..=1e200).contains(&ratio) {
+            log_ratio += ratio.ln();
+            ratio = 1.0;
+        }
+        let r = j / q;
+        sum_d += r;
+        sum_dd -= r * r;
     }
+    let sum_log = log_ratio + ratio.ln();
     let u = alpha * m;
     let one_u = 1.0 + u;
     let (t, t_alpha, t_alpha_alpha) = tail_terms(alpha, m);
@@ -389,6 +406,29 @@ mod tests {
                 let lp = log_prob(x, y, eh, ea, &[alpha]);
                 prop_assert!((cell - lp.exp()).abs() < 1e-14 + 1e-12 * cell, "{cell} {lp}");
             }
+        }
+    }
+
+    #[test]
+    fn many_goals_stay_exact() {
+        // the product behind Σ ln(1 + αj) − ln k! is folded into logarithms
+        for k in [100u32, 171, 400] {
+            let nb = log_prob(k, k / 2, 1.2, 0.3, &[0.0]);
+            let poisson = poisson_log_prob(k, k / 2, 1.2, 0.3);
+            assert!(
+                (nb - poisson).abs() < 1e-12 * poisson.abs(),
+                "{k}: {nb} {poisson}"
+            );
+            let direct: f64 = (1..k).map(|j| (0.3 * f64::from(j)).ln_1p()).sum::<f64>()
+                - (2..=k).map(|i| f64::from(i).ln()).sum::<f64>()
+                + f64::from(k) * 1.2
+                - f64::from(k) * (0.3 * 1.2f64.exp()).ln_1p()
+                - (0.3 * 1.2f64.exp()).ln_1p() / 0.3;
+            let ours = side(k, 1.2, 0.3).value;
+            assert!(
+                (ours - direct).abs() < 1e-12 * direct.abs(),
+                "{k}: {ours} {direct}"
+            );
         }
     }
 
