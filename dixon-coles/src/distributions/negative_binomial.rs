@@ -17,6 +17,33 @@ pub const EXTRA: usize = 1;
 /// closed forms cancel); above it the closed forms lose at most ~30 ulp.
 const SERIES_BELOW: f64 = 0.1;
 
+/// The most power-series terms [`tail_terms`] uses (at `|u|` near 0.1).
+const SERIES_TERMS: usize = 20;
+
+/// The coefficients of `g(u) = Σ_{n≥0} (−1)ⁿ (n + 1)/(n + 2) uⁿ`.
+const G_SERIES: [f64; SERIES_TERMS] = {
+    let mut c = [0.0; SERIES_TERMS];
+    let mut n = 0;
+    while n < SERIES_TERMS {
+        let (nf, sign) = (n as f64, if n % 2 == 0 { 1.0 } else { -1.0 });
+        c[n] = sign * (nf + 1.0) / (nf + 2.0);
+        n += 1;
+    }
+    c
+};
+
+/// The coefficients of `g′(u) = Σ_{n≥0} (−1)ⁿ⁺¹ (n + 1)(n + 2)/(n + 3) uⁿ`.
+const DG_SERIES: [f64; SERIES_TERMS] = {
+    let mut c = [0.0; SERIES_TERMS];
+    let mut n = 0;
+    while n < SERIES_TERMS {
+        let (nf, sign) = (n as f64, if n % 2 == 0 { -1.0 } else { 1.0 });
+        c[n] = sign * (nf + 1.0) * (nf + 2.0) / (nf + 3.0);
+        n += 1;
+    }
+    c
+};
+
 /// The number of power-series terms [`tail_terms`] needs at `|u|`: the
 /// first term left out is below `(n + 1)·|u|ⁿ < 1e-18` of the sum.
 fn series_terms(u: f64) -> usize {
@@ -24,7 +51,9 @@ fn series_terms(u: f64) -> usize {
         a if a == 0.0 => 1,
         a if a < 1e-3 => 7,
         a if a < 1e-2 => 10,
-        _ => 20,
+        a if a < 0.03 => 13,
+        a if a < 0.06 => 16,
+        _ => SERIES_TERMS,
     }
 }
 
@@ -47,10 +76,8 @@ fn tail_terms(alpha: f64, m: f64) -> (f64, f64, f64) {
     if u.abs() < SERIES_BELOW {
         let (mut g, mut dg) = (0.0, 0.0);
         for n in (0..series_terms(u)).rev() {
-            let sign = if n % 2 == 0 { 1.0 } else { -1.0 };
-            let n = n as f64;
-            g = g * u + sign * (n + 1.0) / (n + 2.0);
-            dg = dg * u - sign * (n + 1.0) * (n + 2.0) / (n + 3.0);
+            g = g * u + G_SERIES[n];
+            dg = dg * u + DG_SERIES[n];
         }
         let phi = if u == 0.0 { 1.0 } else { u.ln_1p() / u };
         (-m * phi, m * m * g, m * m * m * dg)
@@ -262,9 +289,16 @@ pub fn score_grid(
     debug_assert!(alpha.is_finite() && alpha >= 0.0, "alpha {alpha}");
     let home = marginal_pmf(home_rate, alpha, max_goals);
     let away = marginal_pmf(away_rate, alpha, max_goals);
-    home.iter()
-        .flat_map(|&ph| away.iter().map(move |&pa| ph * pa))
-        .collect()
+    outer_product(&home, &away)
+}
+
+/// The row-major outer product `p[x·n + y] = home[x]·away[y]`.
+pub(crate) fn outer_product(home: &[f64], away: &[f64]) -> Vec<f64> {
+    let mut grid = Vec::with_capacity(home.len() * away.len());
+    for &ph in home {
+        grid.extend(away.iter().map(|&pa| ph * pa));
+    }
+    grid
 }
 
 /// `P(N > m)` for `N ~ NB(rate, α)` (`extra = [α]`): the mass one side puts
@@ -406,6 +440,38 @@ mod tests {
                 let lp = log_prob(x, y, eh, ea, &[alpha]);
                 prop_assert!((cell - lp.exp()).abs() < 1e-14 + 1e-12 * cell, "{cell} {lp}");
             }
+        }
+    }
+
+    #[test]
+    fn the_dispersion_terms_are_exact_on_every_branch() {
+        // g and g′ by 60 terms of their series (converged for |u| ≤ 0.2)
+        let series = |u: f64| {
+            (0..60).fold((0.0, 0.0), |(g, dg), n| {
+                let (nf, sign) = (f64::from(n), if n % 2 == 0 { 1.0 } else { -1.0 });
+                (
+                    g + sign * (nf + 1.0) / (nf + 2.0) * u.powi(n),
+                    dg - sign * (nf + 1.0) * (nf + 2.0) / (nf + 3.0) * u.powi(n),
+                )
+            })
+        };
+        // each tier of series_terms just below its threshold, the closed form above 0.1
+        for u in [
+            1e-9, 9.99e-4, 9.99e-3, 0.0299, 0.0599, 0.0999, 0.1, 0.15, 0.2, -0.0999, -0.0599,
+        ] {
+            let m = 1.7;
+            let (t, t_alpha, t_alpha_alpha) = tail_terms(u / m, m);
+            let (g, dg) = series(u);
+            assert!((t + m * u.ln_1p() / u).abs() < 1e-15, "{u}");
+            assert!(
+                (t_alpha - m * m * g).abs() < 1e-14 * m * m * g.abs(),
+                "{u}: {t_alpha}"
+            );
+            let expected = m * m * m * dg;
+            assert!(
+                (t_alpha_alpha - expected).abs() < 1e-13 * expected.abs(),
+                "{u}: {t_alpha_alpha} {expected}"
+            );
         }
     }
 

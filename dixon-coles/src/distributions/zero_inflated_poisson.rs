@@ -183,9 +183,7 @@ pub fn score_grid(
     debug_assert!((0.0..1.0).contains(&pi), "pi {pi}");
     let home = marginal_pmf(home_rate, pi, max_goals);
     let away = marginal_pmf(away_rate, pi, max_goals);
-    home.iter()
-        .flat_map(|&ph| away.iter().map(move |&pa| ph * pa))
-        .collect()
+    negative_binomial::outer_product(&home, &away)
 }
 
 /// `P(N > m) = (1 − π)·P(Pois(rate) > m)` (`extra = [π]`): the mass one
