@@ -47,13 +47,19 @@ const DG_SERIES: [f64; SERIES_TERMS] = {
 /// The number of power-series terms [`tail_terms`] needs at `|u|`: the
 /// first term left out is below `(n + 1)·|u|ⁿ < 1e-18` of the sum.
 fn series_terms(u: f64) -> usize {
-    match u.abs() {
-        a if a == 0.0 => 1,
-        a if a < 1e-3 => 7,
-        a if a < 1e-2 => 10,
-        a if a < 0.03 => 13,
-        a if a < 0.06 => 16,
-        _ => SERIES_TERMS,
+    let a = u.abs();
+    if a == 0.0 {
+        1
+    } else if a < 1e-3 {
+        7
+    } else if a < 1e-2 {
+        10
+    } else if a < 0.03 {
+        13
+    } else if a < 0.06 {
+        16
+    } else {
+        SERIES_TERMS
     }
 }
 
@@ -538,6 +544,14 @@ mod tests {
             let l = log_prob_derivatives(2, 1, eh, ea, &[alpha]);
             assert_eq!(l, Local::OUTSIDE, "{eh} {ea} {alpha}");
             assert_eq!(log_prob(2, 1, eh, ea, &[alpha]), f64::NEG_INFINITY);
+        }
+        for (rate, alpha) in [
+            (f64::NAN, 0.1),
+            (-1.0, 0.1),
+            (f64::INFINITY, 0.1),
+            (1.0, -0.1),
+        ] {
+            assert_eq!(marginal_tail(rate, &[alpha], 10), 1.0, "{rate} {alpha}");
         }
         // large but finite: still finite
         assert!(log_prob_derivatives(20, 0, 5.0, -5.0, &[50.0]).is_finite());

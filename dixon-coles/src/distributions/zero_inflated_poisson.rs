@@ -193,7 +193,7 @@ pub fn score_grid(
 /// domain of [`score_grid`] it is 1: no grid holds the mass.
 pub fn marginal_tail(rate: f64, extra: &[f64; EXTRA], m: usize) -> f64 {
     let pi = extra[0];
-    if !(0.0..1.0).contains(&pi) {
+    if !((0.0..1.0).contains(&pi) && rate.is_finite() && rate >= 0.0) {
         return 1.0;
     }
     (1.0 - pi) * negative_binomial::marginal_tail(rate, &[0.0], m)
@@ -352,6 +352,8 @@ mod tests {
             assert_eq!(log_prob(0, 1, eh, ea, &[pi]), f64::NEG_INFINITY);
         }
         assert_eq!(marginal_tail(1.0, &[1.0], 10), 1.0);
+        assert_eq!(marginal_tail(f64::NAN, &[0.2], 10), 1.0);
+        assert_eq!(marginal_tail(-1.0, &[0.2], 10), 1.0);
     }
 
     #[test]
