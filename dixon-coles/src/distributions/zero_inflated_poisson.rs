@@ -225,6 +225,18 @@ mod tests {
 
     proptest! {
         #[test]
+        fn never_nan_anywhere(
+            x in 0u32..=60, y in 0u32..=60,
+            eh in -750.0f64..750.0, ea in -40.0f64..40.0,
+            pi in prop_oneof![Just(0.0), -0.5f64..1.5, -1e-300f64..1e-300],
+        ) {
+            let l = log_prob_derivatives(x, y, eh, ea, &[pi]);
+            prop_assert!(!l.value.is_nan());
+            prop_assert!(l == Local::OUTSIDE || l.is_finite());
+            prop_assert!(l.gradient.iter().chain(l.hessian.iter().flatten()).all(|v| v.is_finite()));
+        }
+
+        #[test]
         fn derivatives_match_central_differences(
             x in 0u32..=8, y in 0u32..=8,
             eh in -1.5f64..1.5, ea in -1.5f64..1.5,
