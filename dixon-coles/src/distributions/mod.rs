@@ -12,5 +12,7 @@
 //! the chain rule.
 
 pub mod local;
+pub mod negative_binomial;
+pub mod zero_inflated_poisson;
 
 pub use local::Local;
