@@ -166,7 +166,7 @@ def test_a_saved_model_is_a_rust_model_file_with_its_options(tmp_path, season_23
     model.save(path)
     # One format: the Rust loader (which the server and MLflow use) reads it.
     doc = json.loads(path.read_text())
-    assert doc["format"] == "scoreline-dixon-coles" and doc["format_version"] == 2
+    assert doc["format"] == "scoreline-dixon-coles" and doc["format_version"] == 3 and doc["family"] == "dixon_coles"
     rust = FittedModel.load(path)
     assert rust.teams == model.teams
     _native, version, metadata = FittedModel.load_model_file(path)

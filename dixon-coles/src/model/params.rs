@@ -40,8 +40,13 @@ pub struct Parameters {
     pub intercept: f64,
     /// The home advantage γ on the log scale.
     pub home_advantage: f64,
-    /// The low-score dependence ρ.
+    /// The low-score dependence ρ (Dixon–Coles; 0 in other families).
     pub rho: f64,
+    /// The family's other extra parameters, in the order of
+    /// `Family::extra_parameters` (empty for Dixon–Coles and Poisson, and
+    /// left out of their model files).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<f64>,
 }
 
 impl Parameters {
@@ -81,7 +86,7 @@ impl Parameters {
     /// ```
     /// use scoreline_dixon_coles::model::params::Parameters;
     /// let p = Parameters { attack: vec![0.0, 0.0], defence: vec![0.0, 0.0],
-    ///                      intercept: 0.0, home_advantage: 0.0, rho: 0.0 };
+    ///                      intercept: 0.0, home_advantage: 0.0, rho: 0.0, extra: Vec::new() };
     /// assert_eq!(p.rho_bounds(), (-1.0, 1.0));
     /// ```
     pub fn rho_bounds(&self) -> (f64, f64) {
@@ -295,6 +300,7 @@ impl ParamLayout {
                 .home_advantage
                 .map_or(fixed_home_advantage, |i| theta[i]),
             rho: self.rho.map_or(fixed_rho, |i| theta[i]),
+            extra: Vec::new(),
         }
     }
 

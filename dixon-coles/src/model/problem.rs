@@ -153,4 +153,12 @@ pub trait SmoothProblem {
     /// Newton adds κ to every entry of each block's part of the Hessian, and
     /// the standard errors use the basis with each block summing to zero.
     fn gauge_blocks(&self) -> Vec<Range<usize>>;
+
+    /// Coordinates with a lower bound, as `(index, bound)` (none by
+    /// default): Newton keeps them on or above it and holds one on its
+    /// bound while its gradient points outward, so a maximum on the bound
+    /// (e.g. a dispersion of 0, the Poisson model) is reached exactly.
+    fn lower_bounds(&self) -> Vec<(usize, f64)> {
+        Vec::new()
+    }
 }

@@ -31,6 +31,7 @@ pub fn true_parameters(n: usize, seed: u64) -> Parameters {
         intercept: 0.1,
         home_advantage: 0.25,
         rho: -0.08,
+        extra: Vec::new(),
     };
     p.centre();
     p

@@ -7,6 +7,7 @@
 //! Adding a family is one file here implementing [`GoalModel`], a variant
 //! of [`Family`] and its arms in the dispatch below.
 
+pub mod distribution;
 pub mod dixon_coles;
 pub mod poisson;
 pub mod start;

@@ -63,6 +63,7 @@ pub fn rate_start(problem: &DixonColesProblem) -> Parameters {
         intercept: mean_away.ln(),
         home_advantage,
         rho,
+        extra: Vec::new(),
     };
     params.centre();
     params

@@ -479,6 +479,7 @@ fn warm_start(data: &Dataset, problem: &DixonColesProblem, previous: &FittedMode
         } else {
             problem.fixed_rho()
         },
+        extra: Vec::new(),
     };
     params.centre();
     if !problem.objective(&layout.pack(&params)).is_finite() {

@@ -23,7 +23,17 @@ use crate::model::problem::SmoothProblem;
 /// (close to the optimum on large data), the full step is still taken if
 /// it halves the gradient and loses at most 10⁻¹⁰·|ℓ|.
 ///
-/// Stops when the largest absolute gradient entry is at most `tolerance`.
+/// Coordinates with a lower bound ([`SmoothProblem::lower_bounds`], e.g. a
+/// dispersion α ≥ 0) are kept on or above it by projecting every trial
+/// point, and a coordinate on its bound whose gradient points outward
+/// (∂ℓ/∂θ ≤ 0) is held there for the step (its row and column of the
+/// system are the identity, its step 0): an active-set projected Newton
+/// method, which reaches a maximum on the bound exactly. With bounds the
+/// Armijo test uses the step actually taken, `g·(θ_new − θ)`.
+///
+/// Stops when the largest absolute entry of the projected gradient (the
+/// gradient with the outward entries of coordinates on their bound set to
+/// 0) is at most `tolerance`.
 pub fn newton<P: SmoothProblem + ?Sized>(
     problem: &P,
     mut theta: Vec<f64>,
@@ -39,9 +49,10 @@ pub fn newton<P: SmoothProblem + ?Sized>(
     let mut trial_gradient = vec![0.0; len];
     let mut trial_hessian = DMatrix::<f64>::zeros(len, len);
     let mut objective = problem.objective_gradient_hessian(&theta, &mut gradient, &mut hessian);
+    let bounds = problem.lower_bounds();
     let mut iterations = 0;
     let termination = loop {
-        let gradient_norm = max_abs(&gradient);
+        let gradient_norm = projected_norm(&gradient, &theta, &bounds);
         if gradient_norm <= tolerance {
             break Termination::Converged;
         }
@@ -69,21 +80,44 @@ pub fn newton<P: SmoothProblem + ?Sized>(
                 }
             }
         }
-        let Some(step) = solve_damped(m, &gradient) else {
+        // Coordinates held on their bound: identity rows, zero right-hand side.
+        let mut rhs = gradient.clone();
+        for &(i, lower) in &bounds {
+            if theta[i] <= lower && gradient[i] <= 0.0 {
+                for j in 0..len {
+                    m[(i, j)] = 0.0;
+                    m[(j, i)] = 0.0;
+                }
+                m[(i, i)] = 1.0;
+                rhs[i] = 0.0;
+            }
+        }
+        let Some(step) = solve_damped(m, &rhs) else {
             break Termination::Stalled("the Newton system could not be solved".into());
         };
-        let slope: f64 = step.iter().zip(&gradient).map(|(s, g)| s * g).sum();
+        let slope: f64 = step.iter().zip(&rhs).map(|(s, g)| s * g).sum();
         // The full step, with its gradient and Hessian (needed next anyway).
         for j in 0..len {
             candidate[j] = theta[j] + step[j];
         }
+        project(&mut candidate, &bounds);
         problem.recentre(&mut candidate);
+        let taken = |candidate: &[f64], t: f64| {
+            if bounds.is_empty() {
+                t * slope
+            } else {
+                (0..len)
+                    .map(|j| gradient[j] * (candidate[j] - theta[j]))
+                    .sum()
+            }
+        };
         let value =
             problem.objective_gradient_hessian(&candidate, &mut trial_gradient, &mut trial_hessian);
         let rounding = 1e-10 * objective.abs().max(1.0);
         if value.is_finite()
-            && (value >= objective + 1e-4 * slope
-                || (value >= objective - rounding && max_abs(&trial_gradient) < gradient_norm))
+            && (value >= objective + 1e-4 * taken(&candidate, 1.0)
+                || (value >= objective - rounding
+                    && projected_norm(&trial_gradient, &candidate, &bounds) < gradient_norm))
         {
             std::mem::swap(&mut theta, &mut candidate);
             std::mem::swap(&mut gradient, &mut trial_gradient);
@@ -97,9 +131,10 @@ pub fn newton<P: SmoothProblem + ?Sized>(
             for j in 0..len {
                 candidate[j] = theta[j] + t * step[j];
             }
+            project(&mut candidate, &bounds);
             problem.recentre(&mut candidate);
             let value = problem.objective(&candidate);
-            if value.is_finite() && value >= objective + 1e-4 * t * slope {
+            if value.is_finite() && value >= objective + 1e-4 * taken(&candidate, t) {
                 break true;
             }
             t *= 0.5;
@@ -114,7 +149,7 @@ pub fn newton<P: SmoothProblem + ?Sized>(
         objective = problem.objective_gradient_hessian(&theta, &mut gradient, &mut hessian);
     };
     SolverReport {
-        gradient_norm: max_abs(&gradient),
+        gradient_norm: projected_norm(&gradient, &theta, &bounds),
         theta,
         objective,
         iterations,
@@ -143,6 +178,33 @@ fn solve_damped(m: DMatrix<f64>, gradient: &[f64]) -> Option<Vec<f64>> {
         nu *= 10.0;
     }
     None
+}
+
+/// Moves every bounded coordinate below its bound up onto it.
+fn project(theta: &mut [f64], bounds: &[(usize, f64)]) {
+    for &(i, lower) in bounds {
+        if theta[i] < lower {
+            theta[i] = lower;
+        }
+    }
+}
+
+/// The ∞-norm of the projected gradient: an entry of a coordinate on its
+/// lower bound whose gradient points outward (≤ 0) counts as 0.
+pub(crate) fn projected_norm(gradient: &[f64], theta: &[f64], bounds: &[(usize, f64)]) -> f64 {
+    if bounds.is_empty() {
+        return max_abs(gradient);
+    }
+    let mut norm = 0.0f64;
+    for (j, g) in gradient.iter().enumerate() {
+        let held = bounds
+            .iter()
+            .any(|&(i, lower)| i == j && theta[j] <= lower && *g <= 0.0);
+        if !held {
+            norm = norm.max(g.abs());
+        }
+    }
+    norm
 }
 
 /// The largest absolute entry (the ∞-norm).
