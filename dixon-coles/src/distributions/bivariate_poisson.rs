@@ -276,7 +276,7 @@ pub fn marginal_tail(rate: f64, extra: &[f64; EXTRA], m: usize) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::distributions::local::finite_difference_errors;
     use proptest::prelude::*;
@@ -471,6 +471,143 @@ mod tests {
         // large scores stay finite
         let l = log_prob_derivatives(40, 35, 1.0, 0.5, &[0.7]);
         assert!(l.value.is_finite() && l.hessian.iter().flatten().all(|v| v.is_finite()));
+    }
+
+    /// Parity with the reference script's fits: for every case of
+    /// `target/peers/reference_families.json` (written by
+    /// `OMP_NUM_THREADS=1 .venv/bin/python benches/peers/reference_families.py`;
+    /// `$SCORELINE_PEERS_DIR` overrides the folder), evaluates `family` at the
+    /// reference's parameters on the same matches (goals read from
+    /// `$SCORELINE_DATA_DIR`, default `../shared/data`) and checks the
+    /// weighted log-likelihood (to 1e-9), the score in μ, γ and the extra
+    /// parameter (below 1e-6 at that optimum, or equal to the reference's
+    /// outward score where the extra is on its bound) and every match's 1X2
+    /// from a grid sized by `marginal_tail` (to 1e-10).
+    pub(crate) fn reference_parity(
+        family: &str,
+        extra_key: &str,
+        derivatives: impl Fn(u32, u32, f64, f64, f64) -> Local<3>,
+        grid: impl Fn(f64, f64, f64, usize) -> Vec<f64>,
+        tail: impl Fn(f64, f64, usize) -> f64,
+    ) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let peers = std::env::var_os("SCORELINE_PEERS_DIR")
+            .map_or_else(|| root.join("target/peers"), std::path::PathBuf::from);
+        let data = std::env::var_os("SCORELINE_DATA_DIR")
+            .map_or_else(|| root.join("../shared/data"), std::path::PathBuf::from);
+        let text = std::fs::read_to_string(peers.join("reference_families.json"))
+            .expect("run benches/peers/reference_families.py first");
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for case in json["cases"].as_array().unwrap() {
+            let mut goals = Vec::new();
+            for season in case["seasons"].as_array().unwrap() {
+                let (division, season) = season.as_str().unwrap().split_once(' ').unwrap();
+                let path = data.join(format!("football-data/mmz4281/{season}/{division}.csv"));
+                let mut reader = csv::ReaderBuilder::new()
+                    .flexible(true)
+                    .from_path(path)
+                    .unwrap();
+                let header = reader.byte_headers().unwrap().clone();
+                let column = |name: &str| header.iter().position(|h| h == name.as_bytes()).unwrap();
+                let (h, a, hg, ag) = (
+                    column("HomeTeam"),
+                    column("AwayTeam"),
+                    column("FTHG"),
+                    column("FTAG"),
+                );
+                for row in reader.byte_records() {
+                    let row = row.unwrap();
+                    let text = |i: usize| {
+                        String::from_utf8_lossy(row.get(i).unwrap_or(b""))
+                            .trim()
+                            .to_string()
+                    };
+                    if text(h).is_empty() {
+                        continue;
+                    }
+                    goals.push((
+                        text(h),
+                        text(a),
+                        text(hg).parse::<u32>().unwrap(),
+                        text(ag).parse::<u32>().unwrap(),
+                    ));
+                }
+            }
+            let fam = &case["families"][family];
+            let params = &fam["params"];
+            let number = |v: &serde_json::Value| v.as_f64().unwrap();
+            let (mu, gamma, extra) = (
+                number(&params["intercept"]),
+                number(&params["home_advantage"]),
+                number(&params[extra_key]),
+            );
+            let matches = fam["matches"].as_array().unwrap();
+            assert_eq!(matches.len(), goals.len());
+            let (mut loglik, mut score) = (0.0, [0.0f64; 3]);
+            let mut worst_1x2 = 0.0f64;
+            for (m, (home, away, x, y)) in matches.iter().zip(&goals) {
+                assert_eq!(
+                    (m["home"].as_str().unwrap(), m["away"].as_str().unwrap()),
+                    (home.as_str(), away.as_str())
+                );
+                let w = number(&m["weight"]);
+                let eta_home =
+                    mu + gamma + number(&params["attack"][home]) - number(&params["defence"][away]);
+                let eta_away =
+                    mu + number(&params["attack"][away]) - number(&params["defence"][home]);
+                let l = derivatives(*x, *y, eta_home, eta_away, extra);
+                loglik += w * l.value;
+                score[0] += w * (l.gradient[0] + l.gradient[1]);
+                score[1] += w * l.gradient[0];
+                score[2] += w * l.gradient[2];
+                let (rh, ra) = (eta_home.exp(), eta_away.exp());
+                let max_goals = (0..200)
+                    .find(|&g| tail(rh, extra, g) + tail(ra, extra, g) < 1e-12)
+                    .unwrap();
+                let p = grid(rh, ra, extra, max_goals);
+                let n = max_goals + 1;
+                let mut outcome = [0.0f64; 3];
+                for i in 0..n {
+                    for j in 0..n {
+                        outcome[if i > j {
+                            0
+                        } else if i == j {
+                            1
+                        } else {
+                            2
+                        }] += p[i * n + j];
+                    }
+                }
+                for (ours, key) in outcome.iter().zip(["p_home", "p_draw", "p_away"]) {
+                    worst_1x2 = worst_1x2.max((ours - number(&m[key])).abs());
+                }
+            }
+            let reference = number(&fam["loglik"]);
+            let outward = fam["outward_score"][extra_key].as_f64();
+            println!(
+                "{} {family}: loglik {loglik:.12} vs {reference:.12} (diff {:.1e}); score μ {:.1e} γ {:.1e} {extra_key} {:.3e} (reference outward score {outward:?}); max |1X2 diff| {worst_1x2:.1e}",
+                case["name"].as_str().unwrap(), loglik - reference, score[0], score[1], score[2]
+            );
+            assert!((loglik - reference).abs() < 1e-9);
+            assert!(score[0].abs() < 1e-6 && score[1].abs() < 1e-6);
+            match outward {
+                Some(o) => assert!((score[2] - o).abs() < 1e-6 * o.abs().max(1.0)),
+                None => assert!(score[2].abs() < 1e-6),
+            }
+            assert!(worst_1x2 < 1e-10);
+        }
+    }
+
+    #[test]
+    #[ignore = "needs target/peers/reference_families.json (benches/peers/reference_families.py)"]
+    fn parity_with_the_reference_fits() {
+        reference_parity(
+            "bivariate_poisson",
+            "lambda3",
+            |x, y, eh, ea, e| log_prob_derivatives(x, y, eh, ea, &[e]),
+            |h, a, e, m| score_grid(h, a, &[e], m),
+            |r, e, m| marginal_tail(r, &[e], m),
+        );
     }
 
     /// Cost of one `log_prob_derivatives` call (scores 0..=4 × 0..=3,

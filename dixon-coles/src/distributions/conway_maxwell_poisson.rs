@@ -33,9 +33,9 @@ pub const K: usize = 2 + EXTRA;
 /// fraction of the sum.
 const SERIES_TAIL: f64 = 1e-30;
 
-/// The most terms the series for `Z` may take; beyond that (dispersions
-/// `ν` near 0 with large means, far outside football) the point is treated
-/// as outside the domain.
+/// The largest index `j` the series for `Z` may reach (and the largest
+/// mode); beyond it (dispersions `ν` near 0 with large means, far outside
+/// football) the point is treated as outside the domain.
 const MAX_TERMS: usize = 100_000;
 
 /// One side's log-rate `L = ν ln(m + c)`, `c = (ν − 1)/(2ν)`, and its
@@ -200,7 +200,8 @@ impl Series {
     /// downward one also at `j = 0`). The moments' truncation error is then
     /// below `1e-30 · (J ln J!)²` of their size (`J` is about 40 at
     /// football's means). `None` (outside the domain) if the CMP rate
-    /// `base^ν` exceeds `e^700` or the series needs more than 100 000 terms.
+    /// `base^ν` exceeds `e^700`, if `base` is 100 000 or more, or if the
+    /// upward sum needs terms beyond `j = 100 000`.
     fn new(rate: &LogRate, powers: &mut InversePowers, above: usize) -> Option<Self> {
         if rate.value > 700.0 || rate.base >= MAX_TERMS as f64 {
             return None;
@@ -304,12 +305,14 @@ fn side(k: u32, eta: f64, powers: &mut InversePowers) -> Option<Side> {
 /// Z = Σ_{j≥0} exp(j L − ν ln j!)
 /// ```
 ///
-/// `Z` is summed from the mode with the stopping rule of the series: the
-/// terms after the last one summed are bounded by a geometric series (their
-/// ratios `(base/(j+1))^ν` fall below 1 past the mode and keep falling),
-/// and the sum stops when that bound is below `1e-30` of `Z`. Domain:
-/// finite `η`, `ν > 0`, `m + (ν − 1)/(2ν) > 0` on both sides (and at most
-/// 100 000 series terms); outside it the value is −∞ (never NaN). At
+/// `Z` is summed outwards from its mode with the stopping rule of the
+/// series: the terms beyond the last one summed are bounded by a geometric
+/// series (their ratios, `(base/(j+1))^ν` upwards, fall below 1 away from
+/// the mode and keep falling), and each direction stops when that bound is
+/// below `1e-30` of `Z`. Domain: finite `η`, `ν > 0`,
+/// `base = m + (ν − 1)/(2ν) > 0` on both sides, and (far outside football)
+/// a CMP rate `base^ν` below `e^700` and a mode `base` below 100 000;
+/// outside it the value is −∞ (never NaN). At
 /// `ν = 1` this is `ln Pois(x; m_h) + ln Pois(y; m_a)`.
 pub fn log_prob(x: u32, y: u32, eta_home: f64, eta_away: f64, extra: &[f64; EXTRA]) -> f64 {
     let mut powers = InversePowers::new(extra[0]);
@@ -560,6 +563,18 @@ mod tests {
         assert!(l.value.is_finite() && l.hessian.iter().flatten().all(|v| v.is_finite()));
         let l = log_prob_derivatives(3, 2, 3.0, 2.9, &[0.1]);
         assert!(l.value.is_finite() && l.hessian.iter().flatten().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    #[ignore = "needs target/peers/reference_families.json (benches/peers/reference_families.py)"]
+    fn parity_with_the_reference_fits() {
+        crate::distributions::bivariate_poisson::tests::reference_parity(
+            "conway_maxwell_poisson",
+            "nu",
+            |x, y, eh, ea, e| log_prob_derivatives(x, y, eh, ea, &[e]),
+            |h, a, e, m| score_grid(h, a, &[e], m),
+            |r, e, m| marginal_tail(r, &[e], m),
+        );
     }
 
     /// Cost of one `log_prob_derivatives` call (scores 0..=4 × 0..=3,
