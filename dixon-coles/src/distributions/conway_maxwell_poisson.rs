@@ -197,9 +197,12 @@ impl Series {
     /// everything beyond the last term summed, `w_J`, is at most
     /// `w_J · r/(1 − r)` with `r` the next ratio; each direction stops at the
     /// first `J` where that bound is below `1e-30` of the sum so far (the
-    /// downward one also at `j = 0`). The moments' truncation error is then
-    /// below `1e-30 · (J ln J!)²` of their size (`J` is about 40 at
-    /// football's means). `None` (outside the domain) if the CMP rate
+    /// downward one also at `j = 0`). The moments of `j` and `ln j!` are
+    /// truncated at the same `J`; their neglected parts carry the same
+    /// factor `1e-30` times the polynomial growth of `j²` and `(ln j!)²`
+    /// against terms that fall faster than geometrically, so they are far
+    /// below rounding (`J` is about 30–40 at football's means). `None`
+    /// (outside the domain) if the CMP rate
     /// `base^ν` exceeds `e^700`, if `base` is 100 000 or more, or if the
     /// upward sum needs terms beyond `j = 100 000`.
     fn new(rate: &LogRate, powers: &mut InversePowers, above: usize) -> Option<Self> {
