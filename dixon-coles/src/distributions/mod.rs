@@ -11,6 +11,8 @@
 //! them over matches and map the local derivatives onto the parameters by
 //! the chain rule.
 
+pub mod bivariate_poisson;
+pub mod conway_maxwell_poisson;
 pub mod local;
 pub mod negative_binomial;
 pub mod zero_inflated_poisson;

@@ -1,0 +1,628 @@
+//! The Conway–Maxwell–Poisson (CMP) goal model as R goalmodel's
+//! `model = 'cmp'` defines it: each side's goals are independent CMP counts
+//! whose (approximate) MEAN comes from the linear predictor.
+//!
+//! For one side with `m = exp(η)` and dispersion `ν > 0` (the extra
+//! parameter, one for both sides), goalmodel's 'fast' mean-to-rate mapping
+//! (Shmueli et al. 2005) gives the CMP rate
+//!
+//! ```text
+//! rate = (m + (ν − 1)/(2ν))^ν,   P(N = k) = rate^k / (k!)^ν / Z(rate, ν),
+//! Z(rate, ν) = Σ_{j≥0} rate^j / (j!)^ν
+//! ```
+//!
+//! (`ν < 1` over-dispersed, `ν > 1` under-dispersed, `ν = 1` is
+//! `Pois(m)`). The domain is `ν > 0` with `m + (ν − 1)/(2ν) > 0`; goalmodel
+//! also restricts `0.7 ≤ ν ≤ 1.7` and cuts `Z` at
+//! `max(50, ⌈(rate/0.01)^{1/ν}⌉)` terms, while here `ν` is free and `Z` is
+//! summed to convergence (see [`log_prob`] for the bound).
+
+use std::sync::OnceLock;
+
+use statrs::function::factorial::ln_factorial;
+
+use super::local::Local;
+
+/// The number of extra parameters: the dispersion `ν`.
+pub const EXTRA: usize = 1;
+
+/// The number of local coordinates `(η_home, η_away, ν)`.
+pub const K: usize = 2 + EXTRA;
+
+/// The series for `Z` stops once the rest of it is provably below this
+/// fraction of the sum.
+const SERIES_TAIL: f64 = 1e-30;
+
+/// The largest index `j` the series for `Z` may reach (and the largest
+/// mode); beyond it (dispersions `ν` near 0 with large means, far outside
+/// football) the point is treated as outside the domain.
+const MAX_TERMS: usize = 100_000;
+
+/// One side's log-rate `L = ν ln(m + c)`, `c = (ν − 1)/(2ν)`, and its
+/// derivatives in `(η, ν)` (with `m = e^η`, `base = m + c`):
+///
+/// ```text
+/// L_η  = ν m / base                 L_ηη = ν m c / base²
+/// L_ν  = ln base + 1/(2ν base)      L_ην = m/base − m/(2ν base²)
+/// L_νν = −1/(4ν³ base²)
+/// ```
+struct LogRate {
+    base: f64,
+    value: f64,
+    d_eta: f64,
+    d_nu: f64,
+    d_eta_eta: f64,
+    d_eta_nu: f64,
+    d_nu_nu: f64,
+}
+
+impl LogRate {
+    /// `None` outside the domain (`ν ≤ 0`, `base ≤ 0` or anything not
+    /// finite).
+    fn new(mean: f64, nu: f64) -> Option<Self> {
+        if !(nu > 0.0 && nu.is_finite() && mean.is_finite() && mean >= 0.0) {
+            return None;
+        }
+        let c = (nu - 1.0) / (2.0 * nu);
+        let base = mean + c;
+        if base <= 0.0 {
+            return None;
+        }
+        let over = 1.0 / base;
+        let mo = mean * over;
+        Some(Self {
+            base,
+            value: nu * base.ln(),
+            d_eta: nu * mo,
+            d_nu: base.ln() + over / (2.0 * nu),
+            d_eta_eta: nu * mo * c * over,
+            d_eta_nu: mo - mo * over / (2.0 * nu),
+            d_nu_nu: -over * over / (4.0 * nu * nu * nu),
+        })
+    }
+}
+
+/// `ln j` for `j = 1..=1024` from a table filled once (`ln 0` is never
+/// asked for), computed directly above it.
+fn ln_int(j: usize) -> f64 {
+    static TABLE: OnceLock<Vec<f64>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| (0..=1024).map(|j| (j as f64).ln()).collect());
+    table.get(j).copied().unwrap_or_else(|| (j as f64).ln())
+}
+
+/// The number of powers [`InversePowers`] keeps.
+const POWERS: usize = 128;
+
+/// The smallest prime factor of each `j < 128` (`0` for `j < 2`), computed
+/// at compile time.
+const SMALLEST_FACTOR: [usize; POWERS] = {
+    let mut table = [0usize; POWERS];
+    let mut j = 2;
+    while j < POWERS {
+        let mut f = 2;
+        while j % f != 0 {
+            f += 1;
+        }
+        table[j] = f;
+        j += 1;
+    }
+    table
+};
+
+/// The powers `j^{−ν}` of one call, computed on first use and shared by
+/// the two sides (which have the same `ν`): `exp(−ν ln j)` for a prime `j`
+/// and `f^{−ν}·(j/f)^{−ν}` for a composite one (`f` its smallest prime
+/// factor), so the series takes one `exp` per prime below its length for
+/// both sides together.
+struct InversePowers {
+    nu: f64,
+    values: [f64; POWERS],
+    len: usize,
+}
+
+impl InversePowers {
+    fn new(nu: f64) -> Self {
+        Self {
+            nu,
+            values: [1.0; POWERS],
+            len: 2,
+        }
+    }
+
+    /// `j^{−ν}`, `j ≥ 1`.
+    fn get(&mut self, j: usize) -> f64 {
+        if j >= POWERS {
+            return (-self.nu * ln_int(j)).exp();
+        }
+        while self.len <= j {
+            let n = self.len;
+            let f = SMALLEST_FACTOR[n];
+            self.values[n] = if f == n {
+                (-self.nu * ln_int(n)).exp()
+            } else {
+                self.values[f] * self.values[n / f]
+            };
+            self.len += 1;
+        }
+        self.values[j]
+    }
+}
+
+/// The CMP series `Σ_j w_j`, `w_j = exp(j L − ν ln j!)`, with the moments
+/// of `j` and `ln j!` under the normalised weights, summed to convergence.
+struct Series {
+    /// `ln Z`.
+    log_z: f64,
+    /// `E[j]`.
+    mean_j: f64,
+    /// `E[ln j!]`.
+    mean_lf: f64,
+    /// `Var(j)`.
+    var_j: f64,
+    /// `Cov(j, ln j!)`.
+    cov: f64,
+    /// `Var(ln j!)`.
+    var_lf: f64,
+    /// `Σ_{j > above} w_j / Z` for the `above` asked for.
+    upper_tail: f64,
+}
+
+/// Running sums `Σ w`, `Σ w a`, `Σ w b`, `Σ w a²`, `Σ w a b`, `Σ w b²` of
+/// the series with `a = j − j*`, `b = ln j! − ln j*!` (centred at the mode
+/// `j*`, so the variances do not cancel).
+#[derive(Default)]
+struct Sums([f64; 6]);
+
+impl Sums {
+    fn add(&mut self, w: f64, a: f64, b: f64) {
+        let s = &mut self.0;
+        s[0] += w;
+        s[1] += w * a;
+        s[2] += w * b;
+        s[3] += w * a * a;
+        s[4] += w * a * b;
+        s[5] += w * b * b;
+    }
+}
+
+impl Series {
+    /// Sums the series outwards from its mode `j* = ⌊base⌋` (the ratios
+    /// `w_{j+1}/w_j = rate·(j+1)^{−ν} = (base/(j+1))^ν` are ≥ 1 exactly while
+    /// `j + 1 ≤ base`), with `w_{j*}` scaled to 1 so that nothing overflows:
+    /// upwards by `w_j = w_{j−1}·rate·j^{−ν}`, downwards by
+    /// `w_{j−1} = w_j / (rate·j^{−ν})`.
+    ///
+    /// Stopping rule (the series bound): in either direction away from the
+    /// mode the ratio of successive terms is below 1 and keeps falling, so
+    /// everything beyond the last term summed, `w_J`, is at most
+    /// `w_J · r/(1 − r)` with `r` the next ratio; each direction stops at the
+    /// first `J` where that bound is below `1e-30` of the sum so far (the
+    /// downward one also at `j = 0`). The moments of `j` and `ln j!` are
+    /// truncated at the same `J`; their neglected parts carry the same
+    /// factor `1e-30` times the polynomial growth of `j²` and `(ln j!)²`
+    /// against terms that fall faster than geometrically, so they are far
+    /// below rounding (`J` is about 30–40 at football's means). `None`
+    /// (outside the domain) if the CMP rate
+    /// `base^ν` exceeds `e^700`, if `base` is 100 000 or more, or if the
+    /// upward sum needs terms beyond `j = 100 000`.
+    fn new(rate: &LogRate, powers: &mut InversePowers, above: usize) -> Option<Self> {
+        if rate.value > 700.0 || rate.base >= MAX_TERMS as f64 {
+            return None;
+        }
+        let cmp_rate = rate.value.exp();
+        let mode = rate.base.floor() as usize;
+        let lf_mode = ln_factorial(mode as u64);
+        let mut sums = Sums::default();
+        let mut tail = if mode > above { 1.0 } else { 0.0 };
+        sums.add(1.0, 0.0, 0.0);
+        // upwards from the mode
+        let (mut w, mut b, mut j) = (1.0f64, 0.0f64, mode);
+        loop {
+            j += 1;
+            if j > MAX_TERMS {
+                return None;
+            }
+            w *= cmp_rate * powers.get(j);
+            b += ln_int(j);
+            sums.add(w, (j - mode) as f64, b);
+            if j > above {
+                tail += w;
+            }
+            let r = cmp_rate * powers.get(j + 1);
+            if w * r < SERIES_TAIL * sums.0[0] * (1.0 - r) {
+                break;
+            }
+        }
+        // downwards from the mode
+        let (mut w, mut b) = (1.0f64, 0.0f64);
+        for j in (1..=mode).rev() {
+            // from w_j to w_{j−1}
+            w /= cmp_rate * powers.get(j);
+            b -= ln_int(j);
+            sums.add(w, (j - 1) as f64 - mode as f64, b);
+            if j - 1 > above {
+                tail += w;
+            }
+            if j >= 2 {
+                let q = 1.0 / (cmp_rate * powers.get(j - 1));
+                if w * q < SERIES_TAIL * sums.0[0] * (1.0 - q) {
+                    break;
+                }
+            }
+        }
+        let s = sums.0;
+        let (ea, eb) = (s[1] / s[0], s[2] / s[0]);
+        Some(Self {
+            log_z: mode as f64 * rate.value - powers.nu * lf_mode + s[0].ln(),
+            mean_j: mode as f64 + ea,
+            mean_lf: lf_mode + eb,
+            var_j: s[3] / s[0] - ea * ea,
+            cov: s[4] / s[0] - ea * eb,
+            var_lf: s[5] / s[0] - eb * eb,
+            upper_tail: tail / s[0],
+        })
+    }
+}
+
+/// One side's `ln P(N = k)` and its derivatives in `(η, ν)`.
+struct Side {
+    value: f64,
+    d_eta: f64,
+    d_nu: f64,
+    d_eta_eta: f64,
+    d_eta_nu: f64,
+    d_nu_nu: f64,
+}
+
+/// One side's `ℓ = k L − ν ln k! − ln Z(L, ν)` and its derivatives (see
+/// [`log_prob_derivatives`]); `None` outside the domain.
+fn side(k: u32, eta: f64, powers: &mut InversePowers) -> Option<Side> {
+    if !eta.is_finite() {
+        return None;
+    }
+    let nu = powers.nu;
+    let rate = LogRate::new(eta.exp(), nu)?;
+    let series = Series::new(&rate, powers, usize::MAX)?;
+    let kf = f64::from(k);
+    let lf_k = ln_factorial(u64::from(k));
+    let a = kf - series.mean_j;
+    Some(Side {
+        value: kf * rate.value - nu * lf_k - series.log_z,
+        d_eta: a * rate.d_eta,
+        d_nu: a * rate.d_nu - lf_k + series.mean_lf,
+        d_eta_eta: a * rate.d_eta_eta - series.var_j * rate.d_eta * rate.d_eta,
+        d_eta_nu: a * rate.d_eta_nu - series.var_j * rate.d_eta * rate.d_nu
+            + series.cov * rate.d_eta,
+        d_nu_nu: a * rate.d_nu_nu - series.var_j * rate.d_nu * rate.d_nu
+            + 2.0 * series.cov * rate.d_nu
+            - series.var_lf,
+    })
+}
+
+/// `ln P(x, y) = ln P_CMP(x; m_h, ν) + ln P_CMP(y; m_a, ν)` with
+/// `m_h = exp(η_home)`, `m_a = exp(η_away)`, `ν = extra[0]`, where for one
+/// side
+///
+/// ```text
+/// ln P_CMP(k; m, ν) = k L − ν ln k! − ln Z,   L = ν ln(m + (ν − 1)/(2ν)),
+/// Z = Σ_{j≥0} exp(j L − ν ln j!)
+/// ```
+///
+/// `Z` is summed outwards from its mode with the stopping rule of the
+/// series: the terms beyond the last one summed are bounded by a geometric
+/// series (their ratios, `(base/(j+1))^ν` upwards, fall below 1 away from
+/// the mode and keep falling), and each direction stops when that bound is
+/// below `1e-30` of `Z`. Domain: finite `η`, `ν > 0`,
+/// `base = m + (ν − 1)/(2ν) > 0` on both sides, and (far outside football)
+/// a CMP rate `base^ν` below `e^700` and a mode `base` below 100 000;
+/// outside it the value is −∞ (never NaN). At
+/// `ν = 1` this is `ln Pois(x; m_h) + ln Pois(y; m_a)`.
+pub fn log_prob(x: u32, y: u32, eta_home: f64, eta_away: f64, extra: &[f64; EXTRA]) -> f64 {
+    let mut powers = InversePowers::new(extra[0]);
+    match (
+        side(x, eta_home, &mut powers),
+        side(y, eta_away, &mut powers),
+    ) {
+        (Some(h), Some(a)) => h.value + a.value,
+        _ => f64::NEG_INFINITY,
+    }
+}
+
+/// `ln P(x, y)` (as [`log_prob`]) with its exact gradient and Hessian in
+/// `z = (η_home, η_away, ν)`.
+///
+/// Per side, with `L(η, ν)` the log-rate, `ln Z` a function of `(L, ν)`
+/// whose derivatives are the CMP moments (`∂ln Z/∂L = E[j]`,
+/// `∂ln Z/∂ν|_L = −E[ln j!]`, `∂²ln Z/∂L² = Var(j)`,
+/// `∂²ln Z/∂L∂ν = −Cov(j, ln j!)`, `∂²ln Z/∂ν² = Var(ln j!)`) and
+/// `A = k − E[j]`:
+///
+/// ```text
+/// ∂ℓ/∂η   = A L_η
+/// ∂ℓ/∂ν   = A L_ν − ln k! + E[ln j!]
+/// ∂²ℓ/∂η² = A L_ηη − Var(j) L_η²
+/// ∂²ℓ/∂η∂ν = A L_ην − Var(j) L_η L_ν + Cov(j, ln j!) L_η
+/// ∂²ℓ/∂ν² = A L_νν − Var(j) L_ν² + 2 Cov(j, ln j!) L_ν − Var(ln j!)
+/// ```
+///
+/// with `m = e^η`, `c = (ν − 1)/(2ν)`, `base = m + c`:
+/// `L_η = ν m/base`, `L_ηη = ν m c/base²`, `L_ν = ln base + 1/(2ν base)`,
+/// `L_ην = m/base − m/(2ν base²)`, `L_νν = −1/(4ν³ base²)`. The two sides
+/// share `ν`: their `ν` terms add, and `∂²ℓ/∂η_home∂η_away = 0`. Outside
+/// the domain: [`Local::OUTSIDE`].
+pub fn log_prob_derivatives(
+    x: u32,
+    y: u32,
+    eta_home: f64,
+    eta_away: f64,
+    extra: &[f64; EXTRA],
+) -> Local<K> {
+    let mut powers = InversePowers::new(extra[0]);
+    let (Some(h), Some(a)) = (
+        side(x, eta_home, &mut powers),
+        side(y, eta_away, &mut powers),
+    ) else {
+        return Local::OUTSIDE;
+    };
+    Local {
+        value: h.value + a.value,
+        gradient: [h.d_eta, a.d_eta, h.d_nu + a.d_nu],
+        hessian: [
+            [h.d_eta_eta, 0.0, h.d_eta_nu],
+            [0.0, a.d_eta_eta, a.d_eta_nu],
+            [h.d_eta_nu, a.d_eta_nu, h.d_nu_nu + a.d_nu_nu],
+        ],
+    }
+}
+
+/// One side's CMP pmf `P(N = j) = exp(j L − ν ln j! − ln Z)`,
+/// `j = 0..=max_goals`, for `mean = exp(η)`; `None` outside the domain.
+fn marginal_pmf(mean: f64, nu: f64, max_goals: usize) -> Option<Vec<f64>> {
+    let rate = LogRate::new(mean, nu)?;
+    let series = Series::new(&rate, &mut InversePowers::new(nu), usize::MAX)?;
+    Some(
+        (0..=max_goals)
+            .map(|j| (j as f64 * rate.value - nu * ln_factorial(j as u64) - series.log_z).exp())
+            .collect(),
+    )
+}
+
+/// The joint pmf on `0..=max_goals × 0..=max_goals`, row-major
+/// (`p[x * (max_goals + 1) + y]`), not renormalised: the product
+/// `P(x, y) = P_CMP(x; m_h, ν) · P_CMP(y; m_a, ν)` of the two sides (see
+/// [`log_prob`]), with `m_h = home_rate` and `m_a = away_rate` the values
+/// `exp(η)` of the linear predictor (goalmodel's approximate means, not the
+/// CMP rates) and `ν = extra[0]`. Outside the domain every entry is 0, so
+/// the grid carries no mass.
+pub fn score_grid(
+    home_rate: f64,
+    away_rate: f64,
+    extra: &[f64; EXTRA],
+    max_goals: usize,
+) -> Vec<f64> {
+    let n = max_goals + 1;
+    match (
+        marginal_pmf(home_rate, extra[0], max_goals),
+        marginal_pmf(away_rate, extra[0], max_goals),
+    ) {
+        (Some(h), Some(a)) => h
+            .iter()
+            .flat_map(|ph| a.iter().map(move |pa| ph * pa))
+            .collect(),
+        _ => vec![0.0; n * n],
+    }
+}
+
+/// The probability that one side scores more than `m` goals,
+/// `P(N > m) = Σ_{j > m} rate^j/(j!)^ν / Z`, summed with `Z` (no `1 − cdf`
+/// cancellation), for `rate = exp(η)` (goalmodel's approximate mean, as in
+/// [`score_grid`]). A grid of `0..=m × 0..=m` misses at most the sum of the
+/// two sides' tails. Outside the domain it is 1.
+pub fn marginal_tail(rate: f64, extra: &[f64; EXTRA], m: usize) -> f64 {
+    let nu = extra[0];
+    LogRate::new(rate, nu)
+        .and_then(|log_rate| Series::new(&log_rate, &mut InversePowers::new(nu), m))
+        .map_or(1.0, |series| series.upper_tail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::distributions::local::finite_difference_errors;
+    use proptest::prelude::*;
+
+    /// `ln Pois(x; e^η_h) + ln Pois(y; e^η_a)`.
+    fn poisson_log_prob(x: u32, y: u32, eta_home: f64, eta_away: f64) -> f64 {
+        f64::from(x) * eta_home - eta_home.exp() - ln_factorial(u64::from(x))
+            + f64::from(y) * eta_away
+            - eta_away.exp()
+            - ln_factorial(u64::from(y))
+    }
+
+    fn at(x: u32, y: u32) -> impl Fn(&[f64; K]) -> Local<K> {
+        move |z: &[f64; K]| log_prob_derivatives(x, y, z[0], z[1], &[z[2]])
+    }
+
+    /// The linear predictor at fraction `u ∈ [0, 1]` of the part of
+    /// [−1.5, 1.5] where `e^η + (ν − 1)/(2ν)` is at least `margin` (the
+    /// domain's edge for `ν < 1`); that part is never empty for
+    /// `ν ≥ 0.2` and `margin ≤ 0.05`.
+    fn eta_inside(u: f64, nu: f64, margin: f64) -> f64 {
+        let c = (nu - 1.0) / (2.0 * nu);
+        let low = if margin - c > 0.0 {
+            (margin - c).ln().max(-1.5)
+        } else {
+            -1.5
+        };
+        low + u * (1.5 - low)
+    }
+
+    proptest! {
+        #[test]
+        fn derivatives_match_central_differences(
+            x in 0u32..=8, y in 0u32..=8,
+            u_home in 0.0f64..1.0, u_away in 0.0f64..1.0,
+            nu in 0.2f64..4.0,
+        ) {
+            let (eta_home, eta_away) = (eta_inside(u_home, nu, 0.05), eta_inside(u_away, nu, 0.05));
+            let z = [eta_home, eta_away, nu];
+            let l = at(x, y)(&z);
+            prop_assert!(l.is_finite());
+            prop_assert!((l.value - log_prob(x, y, eta_home, eta_away, &[nu])).abs() < 1e-13);
+            // near the edge base → 0 the third derivatives grow like base⁻³:
+            // the step shrinks with base so that h² truncation stays small
+            let c = (nu - 1.0) / (2.0 * nu);
+            let base = (eta_home.exp() + c).min(eta_away.exp() + c);
+            let (g, h) = finite_difference_errors(at(x, y), z, 1e-5 * base.min(1.0));
+            prop_assert!(g < 1e-6 && h < 1e-5, "gradient {g:e} hessian {h:e} at {z:?}");
+        }
+
+        #[test]
+        fn nu_one_is_poisson(
+            x in 0u32..=12, y in 0u32..=12,
+            eta_home in -1.5f64..1.5, eta_away in -1.5f64..1.5,
+        ) {
+            let ours = log_prob(x, y, eta_home, eta_away, &[1.0]);
+            let poisson = poisson_log_prob(x, y, eta_home, eta_away);
+            prop_assert!((ours - poisson).abs() < 1e-12, "{ours} vs {poisson}");
+        }
+
+        #[test]
+        fn the_grid_sums_to_one_and_holds_the_log_probabilities(
+            u_home in 0.0f64..1.0, u_away in 0.0f64..1.0, nu in 0.2f64..4.0,
+        ) {
+            let (eta_home, eta_away) = (eta_inside(u_home, nu, 1e-3), eta_inside(u_away, nu, 1e-3));
+            let (mh, ma) = (eta_home.exp(), eta_away.exp());
+            let mut m = 0;
+            while marginal_tail(mh, &[nu], m) + marginal_tail(ma, &[nu], m) >= 1e-13 {
+                m += 1;
+            }
+            let grid = score_grid(mh, ma, &[nu], m);
+            let total: f64 = grid.iter().sum();
+            prop_assert!((total - 1.0).abs() < 1e-12, "mass {total} with max goals {m}");
+            for (x, y) in [(0, 0), (1, 0), (2, 2), (3, 1)] {
+                if x <= m && y <= m {
+                    let p = grid[x * (m + 1) + y];
+                    let q = log_prob(x as u32, y as u32, eta_home, eta_away, &[nu]).exp();
+                    prop_assert!((p - q).abs() < 1e-13 * q, "{p} {q}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_marginal_tail_is_the_mass_beyond_m() {
+        for (mean, nu) in [(1.4, 1.0), (2.7, 0.6), (0.8, 1.8)] {
+            let pmf = marginal_pmf(mean, nu, 200).unwrap();
+            for m in [0usize, 1, 3, 6, 10] {
+                let beyond: f64 = pmf[m + 1..].iter().sum();
+                let tail = marginal_tail(mean, &[nu], m);
+                assert!(
+                    (beyond - tail).abs() < 1e-14,
+                    "{mean} {nu} m {m}: {beyond} vs {tail}"
+                );
+            }
+        }
+    }
+
+    /// Values of the reference script's `cmp_terms` (log P and the first
+    /// derivatives in (η_home, η_away, ν)), computed with
+    /// `cd benches/peers && OMP_NUM_THREADS=1 /work/main/.venv/bin/python -c "import numpy as np, reference_families as r; t = r.cmp_terms(np.array([x]), np.array([y]), np.exp(np.array([eh])), np.exp(np.array([ea])), [nu]); print(t)"`
+    /// for each row `(x, y, eh, ea, nu)` below (it returns None at the
+    /// last point: e^−1.3 − 0.4/1.2 < 0).
+    #[test]
+    fn values_equal_the_reference_script() {
+        #[rustfmt::skip]
+        let rows: [(u32, u32, f64, f64, f64, [f64; 4]); 5] = [
+            (0, 0, 0.1, -0.2, 1.15, [-1.976999412376134, -1.1881809165512498, -0.8615652053714308, -0.3428780922880865]),
+            (2, 1, 0.4, 0.05, 0.8, [-2.5202012050986005, 0.4278044373142102, -0.0588620599503517, 0.7136969283907084]),
+            (3, 3, -0.5, 0.2, 1.0, [-6.311452356328912, 2.3934693402873664, 1.7785972418398301, -1.1625463726968455]),
+            (5, 2, 1.2, -1.0, 1.6, [-5.441214504135015, 2.558344723765559, 1.751609300230344, -0.7346038211801463]),
+            (7, 0, 1.5, -1.5, 2.5, [-3.078647609842672, 5.919540646707663, -0.1876570987134235, -0.30560238452636235]),
+        ];
+        for (x, y, eh, ea, nu, expected) in rows {
+            let l = log_prob_derivatives(x, y, eh, ea, &[nu]);
+            assert!((log_prob(x, y, eh, ea, &[nu]) - expected[0]).abs() < 1e-12);
+            for (ours, theirs) in [l.value, l.gradient[0], l.gradient[1], l.gradient[2]]
+                .into_iter()
+                .zip(expected)
+            {
+                assert!(
+                    (ours - theirs).abs() < 1e-12 * theirs.abs().max(1.0),
+                    "({x}, {y}, {eh}, {ea}, {nu}): {ours} vs {theirs}"
+                );
+            }
+        }
+        assert_eq!(log_prob(1, 4, -1.3, 0.9, &[0.6]), f64::NEG_INFINITY);
+    }
+
+    #[test]
+    fn outside_the_domain_is_minus_infinity_never_nan() {
+        for (eh, ea, nu) in [
+            (0.1, 0.2, 0.0),
+            (0.1, 0.2, -1.0),
+            (0.1, 0.2, f64::NAN),
+            (f64::NAN, 0.2, 1.0),
+            (0.1, f64::INFINITY, 1.0),
+            (0.1, 0.2, f64::INFINITY),
+            (-1.3, 0.2, 0.6),
+        ] {
+            assert_eq!(log_prob(1, 1, eh, ea, &[nu]), f64::NEG_INFINITY);
+            assert_eq!(log_prob_derivatives(1, 1, eh, ea, &[nu]), Local::OUTSIDE);
+        }
+        assert!(score_grid(0.2, 1.0, &[0.6], 5).iter().all(|p| *p == 0.0));
+        assert_eq!(marginal_tail(1.0, &[f64::NAN], 5), 1.0);
+        // large scores and strong over-dispersion stay finite
+        let l = log_prob_derivatives(40, 35, 1.0, 0.5, &[0.7]);
+        assert!(l.value.is_finite() && l.hessian.iter().flatten().all(|v| v.is_finite()));
+        let l = log_prob_derivatives(3, 2, 3.0, 2.9, &[0.1]);
+        assert!(l.value.is_finite() && l.hessian.iter().flatten().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    #[ignore = "needs target/peers/reference_families.json (benches/peers/reference_families.py)"]
+    fn parity_with_the_reference_fits() {
+        crate::distributions::bivariate_poisson::tests::reference_parity(
+            "conway_maxwell_poisson",
+            "nu",
+            |x, y, eh, ea, e| log_prob_derivatives(x, y, eh, ea, &[e]),
+            |h, a, e, m| score_grid(h, a, &[e], m),
+            |r, e, m| marginal_tail(r, &[e], m),
+        );
+    }
+
+    /// Cost of one `log_prob_derivatives` call (scores 0..=4 × 0..=3,
+    /// `η_home` in [−0.4, 0.4], `η_away = −η_home/2`): the median and the
+    /// best of 7 rounds of 200 000 calls. Run with
+    /// `cargo test -p scoreline-dixon-coles --lib distributions::conway_maxwell_poisson --config 'profile.dev.package.scoreline-dixon-coles.opt-level=3' -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn time_log_prob_derivatives() {
+        let n = 200_000;
+        let mut rounds: Vec<f64> = (0..7)
+            .map(|_| {
+                let start = std::time::Instant::now();
+                let mut acc = 0.0;
+                for i in 0..n {
+                    let (x, y) = (((i * 7) % 5) as u32, ((i * 3) % 4) as u32);
+                    let eta = (i % 17) as f64 * 0.05 - 0.4;
+                    let l = log_prob_derivatives(
+                        std::hint::black_box(x),
+                        y,
+                        eta,
+                        -eta * 0.5,
+                        &[std::hint::black_box(1.1)],
+                    );
+                    acc += l.hessian[2][2];
+                }
+                std::hint::black_box(acc);
+                start.elapsed().as_nanos() as f64 / n as f64
+            })
+            .collect();
+        rounds.sort_by(f64::total_cmp);
+        println!(
+            "conway_maxwell_poisson::log_prob_derivatives: median {:.0} ns, best {:.0} ns per call",
+            rounds[3], rounds[0]
+        );
+    }
+}
