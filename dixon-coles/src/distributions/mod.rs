@@ -12,5 +12,6 @@
 //! the chain rule.
 
 pub mod local;
+pub mod weibull_copula;
 
 pub use local::Local;
