@@ -233,11 +233,11 @@ fn with_table<T>(shape: f64, rows: usize, terms: usize, f: impl FnOnce(&Table) -
         match slot {
             Some(index) if fits(&tables[index]) => f(&tables[index]),
             Some(index) => {
-                tables[index] = Table::build(shape, rows.max(16), terms);
+                tables[index] = Table::build(shape, rows.max(16).next_power_of_two(), terms);
                 f(&tables[index])
             }
             None => {
-                tables.push(Table::build(shape, rows.max(16), terms));
+                tables.push(Table::build(shape, rows.max(16).next_power_of_two(), terms));
                 f(tables.last().expect("just pushed"))
             }
         }
@@ -294,14 +294,69 @@ fn jet_sums(
 /// The marginal of one side at goals `x` for `m = exp(eta)` and shape `s`,
 /// or `None` outside the region where the series is accurate (module doc).
 fn marginal(x: usize, eta: f64, shape: f64, derivatives: bool) -> Option<Marginal> {
+    let m = eta.exp();
+    accurate_table(x, eta, shape, |table, powers| {
+        // row 0 is Σ_j (−m)ʲ/j! = e^{−m} for every shape: closed form
+        let e0 = (-m).exp();
+        let zero = [e0, -m * e0, (m * m - m) * e0, 0.0, 0.0, 0.0];
+        let pmf = if x == 0 {
+            zero
+        } else {
+            jet_sums(table, x, false, powers, derivatives)
+        };
+        let below = if x == 0 {
+            [0.0; 6]
+        } else {
+            let mut below = jet_sums(table, x - 1, true, powers, derivatives);
+            for (b, z) in below.iter_mut().zip(zero) {
+                *b += z;
+            }
+            below
+        };
+        Marginal { pmf, below }
+    })
+}
+
+/// The pmf `P(N = k)` and the cdf `F(k − 1)` of rows `k = 0..=last`
+/// (values only), under the checks of [`accurate_table`] for the largest row.
+fn pmf_rows(last: usize, eta: f64, shape: f64) -> Option<(Vec<f64>, Vec<f64>)> {
+    let e0 = (-eta.exp()).exp();
+    accurate_table(last, eta, shape, |table, powers| {
+        let pmf = (0..=last)
+            .map(|k| match k {
+                0 => e0,
+                _ => jet_sums(table, k, false, powers, false)[0],
+            })
+            .collect();
+        let below = (0..=last)
+            .map(|k| match k {
+                0 => 0.0,
+                _ => e0 + jet_sums(table, k - 1, true, powers, false)[0],
+            })
+            .collect();
+        (pmf, below)
+    })
+}
+
+/// Runs `f` on the table (with rows `0..=x`) and the powers `mʲ = exp(jη)`
+/// of the shortest series that has converged for every row `k ≤ x`, or
+/// `None` where the series is outside its accurate region (module doc:
+/// rounding bound `2⁻⁵²·max_{k≤x} Σ_j mʲ|B[k, j]|` above [`ROUNDING_MAX`],
+/// no convergence at 1024 terms, or `s ≤ 0` / non-finite input).
+fn accurate_table<T>(
+    x: usize,
+    eta: f64,
+    shape: f64,
+    f: impl FnOnce(&Table, &[f64]) -> T,
+) -> Option<T> {
     if !(eta.is_finite() && shape.is_finite() && shape > 0.0) {
         return None;
     }
-    let m = eta.exp();
     // row 0 alone: Σ_j mʲ/j! = eᵐ
-    if f64::EPSILON * m.exp() > ROUNDING_MAX {
+    if f64::EPSILON * eta.exp().exp() > ROUNDING_MAX {
         return None;
     }
+    let mut f = Some(f);
     let mut terms = FIRST_TERMS;
     while terms <= MAX_TERMS {
         let result = with_table(shape, x + 1, terms, |table| {
@@ -323,24 +378,8 @@ fn marginal(x: usize, eta: f64, shape: f64, derivatives: bool) -> Option<Margina
             if !accurate {
                 return Some(None);
             }
-            // row 0 is Σ_j (−m)ʲ/j! = e^{−m} for every shape: closed form
-            let e0 = (-m).exp();
-            let zero = [e0, -m * e0, (m * m - m) * e0, 0.0, 0.0, 0.0];
-            let pmf = if x == 0 {
-                zero
-            } else {
-                jet_sums(table, x, false, &powers, derivatives)
-            };
-            let below = if x == 0 {
-                [0.0; 6]
-            } else {
-                let mut below = jet_sums(table, x - 1, true, &powers, derivatives);
-                for (b, z) in below.iter_mut().zip(zero) {
-                    *b += z;
-                }
-                below
-            };
-            Some(Some(Marginal { pmf, below }))
+            let f = f.take().expect("called once");
+            Some(Some(f(table, &powers)))
         });
         match result {
             Some(found) => return found,
@@ -385,6 +424,10 @@ fn h<D: DualNum<Primitive = f64> + Copy>(w: D) -> D {
         c
     };
     let x = w.re();
+    if D::NDERIV == 0 {
+        // a plain value: the closed form is accurate to a few ulp for every w ≠ 0
+        return D::from(if x == 0.0 { 1.0 } else { -(-x).exp_m1() / x });
+    }
     let f = if x.abs() < SERIES_RADIUS {
         series(&C, x)
     } else {
@@ -411,6 +454,10 @@ fn l<D: DualNum<Primitive = f64> + Copy>(w: D) -> D {
         c
     };
     let x = w.re();
+    if D::NDERIV == 0 {
+        // a plain value: the closed form is accurate to a few ulp for every w ≠ 0
+        return D::from(if x == 0.0 { 1.0 } else { -(-x).ln_1p() / x });
+    }
     let f = if x.abs() < SERIES_RADIUS {
         series(&C, x)
     } else {
@@ -583,17 +630,7 @@ fn marginal_table(rate: f64, shape: f64, max_goals: usize) -> Option<(Vec<f64>, 
     if !(rate > 0.0 && rate.is_finite()) {
         return None;
     }
-    let eta = rate.ln();
-    // the accuracy and convergence checks of the largest row cover all rows
-    marginal(max_goals, eta, shape, false)?;
-    let mut pmf = Vec::with_capacity(max_goals + 1);
-    let mut below = Vec::with_capacity(max_goals + 1);
-    for k in 0..=max_goals {
-        let m = marginal(k, eta, shape, false)?;
-        pmf.push(m.pmf[0]);
-        below.push(m.below[0]);
-    }
-    Some((pmf, below))
+    pmf_rows(max_goals, rate.ln(), shape)
 }
 
 /// The joint pmf `P(x, y)` (formula of [`log_prob`]) on
@@ -619,9 +656,33 @@ pub fn score_grid(
     ) else {
         return grid;
     };
-    for x in 0..n {
-        for y in 0..n {
-            let p = rectangle(fh[x], ph[x], fa[y], pa[y], kappa);
+    // the factors of W that depend on one side only (formula of `rectangle`):
+    // W = [e^{−κu₀} E(p_u)]·[e^{−κv₀} E(p_v)]·E(1) / (D̃(u₀, v₁)·D̃(u₁, v₀)),
+    // D̃(u, v) = e^{−κu}·E(v) + e^{−κv}·E(1 − v)
+    let one_side = |p: &[f64], f: &[f64]| -> Vec<[f64; 7]> {
+        (0..n)
+            .map(|k| {
+                let (low, high) = (f[k], f[k] + p[k]);
+                [
+                    (-kappa * low).exp() * e(p[k], kappa),
+                    (-kappa * low).exp(),
+                    (-kappa * high).exp(),
+                    e(low, kappa),
+                    e(high, kappa),
+                    (-kappa * low).exp() * e(1.0 - low, kappa),
+                    (-kappa * high).exp() * e(1.0 - high, kappa),
+                ]
+            })
+            .collect()
+    };
+    let (home, away) = (one_side(&ph, &fh), one_side(&pa, &fa));
+    let e1 = e(1.0, kappa);
+    for (x, hx) in home.iter().enumerate() {
+        for (y, ay) in away.iter().enumerate() {
+            let d_low_high = hx[1] * ay[4] + ay[6];
+            let d_high_low = hx[2] * ay[3] + ay[5];
+            let w = hx[0] * ay[0] * e1 / (d_low_high * d_high_low);
+            let p = w * l(kappa * w);
             grid[x * n + y] = if p.is_finite() { p.max(0.0) } else { 0.0 };
         }
     }
@@ -644,19 +705,70 @@ pub fn marginal_tail(rate: f64, extra: &[f64; EXTRAS], m: usize) -> f64 {
         return 1.0;
     }
     let (eta, shape) = (rate.ln(), extra[0]);
-    let mut tail = 0.0;
-    for k in m + 1..=m + TAIL_ROWS {
-        let Some(next) = marginal(k, eta, shape, false) else {
+    let mut extra_rows = 32;
+    while extra_rows <= TAIL_ROWS {
+        let Some((pmf, _)) = pmf_rows(m + extra_rows, eta, shape) else {
             return 1.0;
         };
-        let p = next.pmf[0].max(0.0);
-        tail += p;
-        // past the mode the pmf decreases faster than geometrically
-        if p <= 1e-17 * tail || tail == 0.0 && p == 0.0 {
-            return tail.min(1.0);
+        let mut tail = 0.0;
+        for p in &pmf[m + 1..] {
+            let p = p.max(0.0);
+            tail += p;
+            // past the mode the pmf decreases faster than geometrically
+            if p <= 1e-17 * tail || tail == 0.0 {
+                return tail.min(1.0);
+            }
         }
+        extra_rows *= 2;
     }
     1.0
+}
+
+/// The smallest `max_goals` whose grid `0..=max_goals × 0..=max_goals`
+/// leaves less than `outside` of the joint mass outside, bounded by
+/// `P(X > M) + P(Y > M)` (the [`marginal_tail`] of each side, from one pmf
+/// evaluation per side rather than one per candidate size); `None` where
+/// either side is outside the accurate region or no size up to 400 is
+/// enough.
+pub fn smallest_grid(
+    home_rate: f64,
+    away_rate: f64,
+    extra: &[f64; EXTRAS],
+    outside: f64,
+) -> Option<usize> {
+    let tails = |rate: f64| -> Option<Vec<f64>> {
+        if !(rate > 0.0 && rate.is_finite()) {
+            return None;
+        }
+        let mut rows = 32;
+        while rows <= TAIL_ROWS {
+            let (pmf, _) = pmf_rows(rows, rate.ln(), extra[0])?;
+            // tail[m] = Σ_{m < k ≤ rows} P(k) + (a bound on Σ_{k > rows} P(k)):
+            // past the mode the pmf falls faster than geometrically, so with
+            // r = P(rows)/P(rows − 1) < 1 the rest is below P(rows)·r/(1 − r);
+            // the rows suffice when that is below 1e-3 of `outside`
+            let (last, before) = (pmf[rows].max(0.0), pmf[rows - 1].max(0.0));
+            let beyond = if last == 0.0 {
+                0.0
+            } else if last < before {
+                let r = last / before;
+                last * r / (1.0 - r)
+            } else {
+                f64::INFINITY
+            };
+            if beyond <= 1e-3 * outside {
+                let mut tail = vec![beyond; rows + 1];
+                for k in (0..rows).rev() {
+                    tail[k] = tail[k + 1] + pmf[k + 1].max(0.0);
+                }
+                return Some(tail);
+            }
+            rows *= 2;
+        }
+        None
+    };
+    let (home, away) = (tails(home_rate)?, tails(away_rate)?);
+    (0..home.len().min(away.len())).find(|&m| home[m] + away[m] < outside)
 }
 
 #[cfg(test)]
@@ -906,6 +1018,11 @@ mod tests {
                 max_goals += 1;
                 assert!(max_goals < 80);
             }
+            // smallest_grid agrees with the tails (its bound is the sum of both)
+            let smallest = smallest_grid(home, away, &extra, 1e-12).expect("accurate");
+            let sum_tails = |m| marginal_tail(home, &extra, m) + marginal_tail(away, &extra, m);
+            assert!(sum_tails(smallest) < 1e-12, "{smallest}");
+            assert!(sum_tails(smallest - 1) >= 0.999e-12, "{smallest}");
             let grid = score_grid(home, away, &extra, max_goals);
             let total: f64 = grid.iter().sum();
             assert!((total - 1.0).abs() < 1e-12, "{total} at {max_goals}");
@@ -1047,6 +1164,27 @@ mod tests {
             total += local.value;
         }
         let per_new_shape = start.elapsed().as_nanos() as f64 / 100.0;
+        let start = std::time::Instant::now();
+        let mut sizes = 0;
+        for i in 0..2000 {
+            let (home, away) = (1.2 + (i % 7) as f64 * 0.1, 0.9 + (i % 5) as f64 * 0.1);
+            let extra = [1.07, -0.4];
+            let max_goals = smallest_grid(home, away, &extra, 1e-12).expect("accurate");
+            sizes += max_goals;
+            total += score_grid(home, away, &extra, max_goals)[0];
+        }
+        let per_grid = start.elapsed().as_nanos() as f64 / 2000.0;
+        let start = std::time::Instant::now();
+        for i in 0..2000 {
+            let (home, away) = (1.2 + (i % 7) as f64 * 0.1, 0.9 + (i % 5) as f64 * 0.1);
+            total += smallest_grid(home, away, &[1.07, -0.4], 1e-12).expect("accurate") as f64;
+        }
+        let per_size = start.elapsed().as_nanos() as f64 / 2000.0;
+        println!("of which sizing: {per_size:.0} ns");
+        println!(
+            "grid sized to < 1e-12 outside (mean size {}) and built: {per_grid:.0} ns",
+            sizes / 2000
+        );
         println!("of which the two marginals' jets: {per_marginals:.0} ns; a call with a new shape (table rebuilt): {per_new_shape:.0} ns");
         println!(
             "log_prob_derivatives: {per:.0} ns/call; log_prob: {per_value:.0} ns/call ({total})"
