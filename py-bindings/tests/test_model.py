@@ -170,7 +170,7 @@ def test_a_saved_model_is_a_rust_model_file_with_its_options(tmp_path, season_23
     rust = FittedModel.load(path)
     assert rust.teams == model.teams
     _native, version, metadata = FittedModel.load_model_file(path)
-    assert version == 2
+    assert version == 3
     assert json.loads(metadata)["python_options"]["max_goals"] == 12
     again = scoreline.DixonColes.load(path)
     assert (again.max_goals, again.truncate, again.xi) == (12, True, 0.001)

@@ -15,6 +15,7 @@ pub mod bivariate_poisson;
 pub mod conway_maxwell_poisson;
 pub mod local;
 pub mod negative_binomial;
+pub mod weibull_copula;
 pub mod zero_inflated_poisson;
 
 pub use local::Local;
