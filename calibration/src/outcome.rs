@@ -14,7 +14,7 @@ pub struct OutcomeCalibrator {
 }
 
 fn check_rows(probs: &[f64], k: usize) -> Result<usize, CalibrationError> {
-    if k < 2 || probs.len() % k != 0 {
+    if k < 2 || !probs.len().is_multiple_of(k) {
         return Err(CalibrationError::InvalidOption {
             option: "k",
             reason: format!(

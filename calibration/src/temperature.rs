@@ -120,7 +120,7 @@ impl TemperatureScaling {
 
     /// Rescaled rows (row-major, k per row).
     pub fn predict(&self, probs: &[f64], k: usize) -> Result<Vec<f64>, CalibrationError> {
-        if k < 2 || probs.len() % k != 0 {
+        if k < 2 || !probs.len().is_multiple_of(k) {
             return Err(CalibrationError::InvalidOption {
                 option: "k",
                 reason: format!("{} values are not rows of {k}", probs.len()),

@@ -43,6 +43,12 @@ pub struct FitSummary {
     /// files written before it existed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub rho_at_bound: bool,
+    /// The extra parameters whose maximum is on their bound (e.g.
+    /// `["dispersion"]` when the negative binomial's best fit is the
+    /// Poisson model, α = 0): held there exactly, with the score pointing
+    /// outward; they have no standard error. Empty (absent) otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub at_boundary: Vec<String>,
 }
 
 /// A fitted goal model of any [`Family`] (stored in its options). It

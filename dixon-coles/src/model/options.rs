@@ -20,11 +20,29 @@ pub enum Family {
     DixonColes,
     /// Independent Poisson goals (`"poisson"`): no extra parameter.
     Poisson,
+    /// Negative-binomial goals, one dispersion α ≥ 0 (`"negative_binomial"`).
+    NegativeBinomial,
+    /// Zero-inflated Poisson goals, one inflation π (`"zero_inflated_poisson"`).
+    ZeroInflatedPoisson,
+    /// Bivariate Poisson goals with a shared component λ₃ ≥ 0 (`"bivariate_poisson"`).
+    BivariatePoisson,
+    /// Conway–Maxwell–Poisson goals, one dispersion ν (`"conway_maxwell_poisson"`).
+    ConwayMaxwellPoisson,
+    /// Weibull-count goals joined by a Frank copula (`"weibull_copula"`).
+    WeibullCopula,
 }
 
 impl Family {
     /// Every family, in a fixed order.
-    pub const ALL: [Family; 2] = [Family::DixonColes, Family::Poisson];
+    pub const ALL: [Family; 7] = [
+        Family::Poisson,
+        Family::DixonColes,
+        Family::NegativeBinomial,
+        Family::ZeroInflatedPoisson,
+        Family::BivariatePoisson,
+        Family::WeibullCopula,
+        Family::ConwayMaxwellPoisson,
+    ];
 
     /// True for [`Family::DixonColes`] (the default, which option files leave out).
     pub fn is_dixon_coles(&self) -> bool {

@@ -21,6 +21,10 @@ pub struct StandardErrors {
     pub home_advantage: Option<f64>,
     /// ρ, when estimated.
     pub rho: Option<f64>,
+    /// The family's other extra parameters, in order (`None` for one held
+    /// on its bound); empty for Dixon–Coles and Poisson.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra: Vec<Option<f64>>,
 }
 
 /// The standard errors of every entry of the flat parameter vector of a
@@ -124,6 +128,7 @@ impl StandardErrors {
             intercept: errors[layout.intercept()],
             home_advantage: layout.home_advantage.map(|i| errors[i]),
             rho: layout.rho.map(|i| errors[i]),
+            extra: Vec::new(),
         }
     }
 }

@@ -86,7 +86,7 @@ pub fn simulate_season(params: &Parameters, seed: u64, neutral_every: usize) -> 
             if h == a {
                 continue;
             }
-            let neutral = neutral_every > 0 && (k as usize) % neutral_every == 0;
+            let neutral = neutral_every > 0 && (k as usize).is_multiple_of(neutral_every);
             let (lam, nu) = params.expected_goals(h, a, neutral);
             let (x, y) = sample_score(&mut rng, lam, nu, params.rho);
             let mut m = Match::new(start + Days::new(k), &names[h], &names[a], x, y);

@@ -7,13 +7,24 @@
 //! Adding a family is one file here implementing [`GoalModel`], a variant
 //! of [`Family`] and its arms in the dispatch below.
 
+pub mod bivariate_poisson;
+pub mod conway_maxwell_poisson;
 pub mod distribution;
 pub mod dixon_coles;
+pub mod kernel;
+pub mod negative_binomial;
 pub mod poisson;
 pub mod start;
+pub mod weibull_copula;
+pub mod zero_inflated_poisson;
 
+pub use bivariate_poisson::BivariatePoisson;
+pub use conway_maxwell_poisson::ConwayMaxwellPoisson;
 pub use dixon_coles::DixonColes;
+pub use negative_binomial::NegativeBinomial;
 pub use poisson::Poisson;
+pub use weibull_copula::WeibullCopula;
+pub use zero_inflated_poisson::ZeroInflatedPoisson;
 
 use crate::data::Dataset;
 use crate::error::PredictError;
@@ -104,6 +115,26 @@ macro_rules! dispatch {
             }
             Family::Poisson => {
                 let $model = &Poisson;
+                $body
+            }
+            Family::NegativeBinomial => {
+                let $model = &NegativeBinomial::new();
+                $body
+            }
+            Family::ZeroInflatedPoisson => {
+                let $model = &ZeroInflatedPoisson::new();
+                $body
+            }
+            Family::BivariatePoisson => {
+                let $model = &BivariatePoisson::new();
+                $body
+            }
+            Family::ConwayMaxwellPoisson => {
+                let $model = &ConwayMaxwellPoisson::new();
+                $body
+            }
+            Family::WeibullCopula => {
+                let $model = &WeibullCopula::new();
                 $body
             }
         }

@@ -19,11 +19,17 @@ pub use lbfgs::lbfgs;
 pub use newton::newton;
 
 use crate::data::Dataset;
-use crate::model::families::{DixonColes, GoalModel, Poisson};
+use crate::model::families::kernel::{Kernel, KernelFamily};
+use crate::model::families::{
+    BivariatePoisson, ConwayMaxwellPoisson, DixonColes, GoalModel, NegativeBinomial, Poisson,
+    WeibullCopula, ZeroInflatedPoisson,
+};
 use crate::model::likelihood::{DixonColesProblem, ModelSpec};
 use crate::model::options::{Family, FitOptions, SolverChoice, NEWTON_MAX_TEAMS};
 use crate::model::params::{ParamLayout, ParamMode, Parameters, MAX_ABS_RATING};
 use crate::model::problem::FitError;
+use crate::model::problem::SmoothProblem;
+use crate::model::uncertainty::constrained_standard_errors;
 use crate::model::uncertainty::{standard_errors, standard_errors_from_hessian, StandardErrors};
 use crate::model::{FitSummary, FittedModel};
 use crate::weights::TimeDecay;
@@ -98,6 +104,15 @@ fn fit_family(
     match options.family {
         Family::DixonColes => fit_inner(&DixonColes, data, options, previous),
         Family::Poisson => fit_inner(&Poisson, data, options, previous),
+        Family::NegativeBinomial => fit_kernel(&NegativeBinomial::new(), data, options, previous),
+        Family::ZeroInflatedPoisson => {
+            fit_kernel(&ZeroInflatedPoisson::new(), data, options, previous)
+        }
+        Family::BivariatePoisson => fit_kernel(&BivariatePoisson::new(), data, options, previous),
+        Family::ConwayMaxwellPoisson => {
+            fit_kernel(&ConwayMaxwellPoisson::new(), data, options, previous)
+        }
+        Family::WeibullCopula => fit_kernel(&WeibullCopula::new(), data, options, previous),
     }
 }
 
@@ -200,6 +215,180 @@ fn fit_inner<M: GoalModel<Problem = DixonColesProblem>>(
         fit_seconds: started.elapsed().as_secs_f64(),
         fitted_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         rho_at_bound,
+        at_boundary: Vec::new(),
+    };
+    Ok(FittedModel::new(
+        data.teams().clone(),
+        params,
+        *options,
+        summary,
+        data.fingerprint(),
+        errors,
+    ))
+}
+
+/// Fits a family given by a score distribution ([`KernelFamily`]): the
+/// likelihood of [`crate::model::families::distribution`], maximised by the
+/// projected Newton method (its extras may end exactly on their lower
+/// bound, reported in [`FitSummary::at_boundary`]) from the Poisson
+/// optimum with the family's starting extras, or from `previous` (its
+/// ratings, and its extras when it is of the same family). L-BFGS is not
+/// offered: it has no bounds here, and these families' problems are small
+/// enough for Newton's dense steps.
+fn fit_kernel<T: Kernel<E, K>, const E: usize, const K: usize>(
+    family: &KernelFamily<T, E, K>,
+    data: &Dataset,
+    options: &FitOptions,
+    previous: Option<&FittedModel>,
+) -> Result<FittedModel, FitError> {
+    let started = Instant::now();
+    let options = &family.options(options)?;
+    check_options(options)?;
+    if options.solver == SolverChoice::Lbfgs {
+        return Err(FitError::InvalidOption {
+            option: "solver",
+            reason: format!(
+                "the {} family is fitted by Newton's method only (it has bounded parameters)",
+                T::NAME
+            ),
+        });
+    }
+    let reference_date = options
+        .time_decay
+        .reference_date
+        .or_else(|| data.last_date())
+        .ok_or(FitError::NoWeightedMatches)?;
+    let decay = TimeDecay {
+        reference_date: Some(reference_date),
+        ..options.time_decay
+    };
+    let weights = decay.weights(data.dates());
+    let problem = family.problem(data, &weights, options)?;
+    // The Poisson fit checks the data (every team rated, ratings finite)
+    // and gives the start.
+    let poisson_options = FitOptions {
+        family: Family::Poisson,
+        rho: ParamMode::Free,
+        standard_errors: false,
+        solver: SolverChoice::Newton,
+        ..*options
+    };
+    let start = match previous {
+        Some(model) if model.family() == T::FAMILY => {
+            let mut warm = fit_inner(&Poisson, data, &poisson_options, Some(model))?
+                .parameters()
+                .clone();
+            warm.extra = model.parameters().extra.clone();
+            warm
+        }
+        _ => {
+            let mut cold = fit_inner(&Poisson, data, &poisson_options, previous)?
+                .parameters()
+                .clone();
+            cold.extra = T::START.to_vec();
+            cold
+        }
+    };
+    let first_extra = problem.first_extra();
+    let mut theta0: Vec<f64> = Vec::with_capacity(problem.dimension());
+    theta0.extend_from_slice(&start.attack);
+    theta0.extend_from_slice(&start.defence);
+    theta0.push(start.intercept);
+    if problem.home_advantage_index().is_some() {
+        theta0.push(start.home_advantage);
+    }
+    theta0.extend_from_slice(&start.extra);
+    debug_assert_eq!(theta0.len(), first_extra + E);
+    if !problem.objective(&theta0).is_finite() {
+        return Err(FitError::InfeasibleStart);
+    }
+    let report = newton(
+        &problem,
+        theta0,
+        options.gradient_tolerance,
+        options.max_iterations,
+    );
+    if report.termination != Termination::Converged {
+        let reason = match &report.termination {
+            Termination::MaxIterations => "the iteration cap was reached".to_owned(),
+            Termination::Stalled(why) => why.clone(),
+            Termination::Converged => unreachable!(),
+        };
+        return Err(FitError::NotConverged {
+            solver: "newton",
+            iterations: report.iterations,
+            gradient_norm: report.gradient_norm,
+            tolerance: options.gradient_tolerance,
+            reason,
+        });
+    }
+    let n = problem.n_teams();
+    let theta = &report.theta;
+    let params = Parameters {
+        attack: theta[..n].to_vec(),
+        defence: theta[n..2 * n].to_vec(),
+        intercept: theta[2 * n],
+        home_advantage: problem
+            .home_advantage_index()
+            .map_or(problem.fixed_home_advantage(), |i| theta[i]),
+        rho: 0.0,
+        extra: theta[first_extra..].to_vec(),
+    };
+    check_ratings(data, &params)?;
+    let log_likelihood = problem.log_likelihood(theta);
+    check_degenerate(&params, log_likelihood)?;
+    let held: Vec<usize> = problem
+        .lower_bounds()
+        .into_iter()
+        .filter(|&(i, lower)| theta[i] <= lower)
+        .map(|(i, _)| i)
+        .collect();
+    let at_boundary = held
+        .iter()
+        .map(|&i| T::EXTRAS[i - first_extra].name.to_owned())
+        .collect();
+    let errors = if options.standard_errors {
+        let hessian = report
+            .hessian
+            .as_ref()
+            .ok_or(FitError::SingularInformation)?;
+        // The free coordinates only: an extra on its bound has no error.
+        let free: Vec<usize> = (0..theta.len()).filter(|j| !held.contains(j)).collect();
+        let sub =
+            nalgebra::DMatrix::from_fn(free.len(), free.len(), |r, c| hessian[(free[r], free[c])]);
+        let sub_errors = constrained_standard_errors(&problem.gauge_blocks(), &sub)?;
+        let mut full = vec![None; theta.len()];
+        for (k, &j) in free.iter().enumerate() {
+            full[j] = Some(sub_errors[k]);
+        }
+        Some(StandardErrors {
+            attack: full[..n].iter().map(|e| e.unwrap_or(f64::NAN)).collect(),
+            defence: full[n..2 * n]
+                .iter()
+                .map(|e| e.unwrap_or(f64::NAN))
+                .collect(),
+            intercept: full[2 * n].unwrap_or(f64::NAN),
+            home_advantage: problem.home_advantage_index().and_then(|i| full[i]),
+            rho: None,
+            extra: full[first_extra..].to_vec(),
+        })
+    } else {
+        None
+    };
+    let summary = FitSummary {
+        log_likelihood,
+        objective: report.objective,
+        iterations: report.iterations,
+        gradient_norm: report.gradient_norm,
+        converged: true,
+        solver: "newton".to_owned(),
+        matches_used: problem.n_matches(),
+        total_weight: problem.total_weight(),
+        reference_date,
+        fit_seconds: started.elapsed().as_secs_f64(),
+        fitted_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        rho_at_bound: false,
+        at_boundary,
     };
     Ok(FittedModel::new(
         data.teams().clone(),

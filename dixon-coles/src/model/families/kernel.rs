@@ -1,0 +1,255 @@
+//! Families given by a score distribution of `crate::distributions`: one
+//! [`Kernel`] per family (its name, extra parameters and the four
+//! functions of its distribution file), and [`KernelFamily`], which makes
+//! any kernel a [`GoalModel`] — its likelihood is a [`DistributionProblem`]
+//! and its score grid is built from the distribution's own cells.
+
+use std::marker::PhantomData;
+
+use crate::data::Dataset;
+use crate::distributions::Local;
+use crate::error::PredictError;
+use crate::grid::{
+    check_mass, check_rates, GridSize, OutcomeProbabilities, ScoreGrid, ADAPTIVE_TOLERANCE,
+    MAX_GOALS_CAP,
+};
+use crate::model::families::distribution::{
+    DistributionProblem, DistributionSpec, ScoreDistribution,
+};
+use crate::model::families::{ExtraParameter, GoalModel};
+use crate::model::options::{Family, FitOptions};
+use crate::model::params::{ParamMode, Parameters};
+use crate::model::problem::FitError;
+
+/// A family's score distribution: `E` extra parameters and `K = 2 + E`
+/// local coordinates `(η_home, η_away, extras…)`.
+pub trait Kernel<const E: usize, const K: usize>: Copy + Default + Send + Sync + 'static {
+    /// The family.
+    const FAMILY: Family;
+    /// Its name in files and on command lines.
+    const NAME: &'static str;
+    /// Its extra parameters with their bounds.
+    const EXTRAS: &'static [ExtraParameter];
+    /// Where a fit starts them (inside the bounds).
+    const START: [f64; E];
+
+    /// `log P(x, y)` (−∞ outside the domain).
+    fn log_prob(x: u32, y: u32, eta_home: f64, eta_away: f64, extra: &[f64; E]) -> f64;
+    /// `log P(x, y)` with its exact gradient and Hessian in local coordinates.
+    fn local(x: u32, y: u32, eta_home: f64, eta_away: f64, extra: &[f64; E]) -> Local<K>;
+    /// The joint pmf on `0..=max_goals` a side, row-major, not renormalised.
+    fn grid(home_rate: f64, away_rate: f64, extra: &[f64; E], max_goals: usize) -> Vec<f64>;
+    /// P(one side's goals > m) for that side's rate.
+    fn tail(rate: f64, extra: &[f64; E], m: usize) -> f64;
+}
+
+/// A [`Kernel`] as a [`GoalModel`] (and a [`ScoreDistribution`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KernelFamily<T, const E: usize, const K: usize>(PhantomData<T>);
+
+impl<T, const E: usize, const K: usize> KernelFamily<T, E, K> {
+    /// The family of kernel `T`.
+    pub const fn new() -> Self {
+        Self(PhantomData)
+    }
+}
+
+/// The extras of a parameter set as an array, or a typed error when the
+/// set holds the wrong number or values outside their bounds.
+fn extra_array<const E: usize>(
+    parameters: &Parameters,
+    extras: &[ExtraParameter],
+) -> Result<[f64; E], PredictError> {
+    let values: [f64; E] =
+        parameters
+            .extra
+            .as_slice()
+            .try_into()
+            .map_err(|_| PredictError::InvalidParameter {
+                field: "extra",
+                value: parameters.extra.len() as f64,
+                reason: "the model holds the wrong number of extra parameters for its family",
+            })?;
+    for (v, e) in values.iter().zip(extras) {
+        if !(v.is_finite() && *v >= e.lower && *v <= e.upper) {
+            return Err(PredictError::InvalidParameter {
+                field: e.name,
+                value: *v,
+                reason: "outside the family's range",
+            });
+        }
+    }
+    Ok(values)
+}
+
+impl<T: Kernel<E, K>, const E: usize, const K: usize> ScoreDistribution<K>
+    for KernelFamily<T, E, K>
+{
+    fn extras(&self) -> &'static [ExtraParameter] {
+        T::EXTRAS
+    }
+
+    fn extra_start(&self) -> [f64; K] {
+        let mut z = [0.0; K];
+        z[2..].copy_from_slice(&T::START);
+        z
+    }
+
+    fn local(&self, home_goals: u32, away_goals: u32, z: &[f64; K]) -> Local<K> {
+        let mut extra = [0.0; E];
+        extra.copy_from_slice(&z[2..]);
+        T::local(home_goals, away_goals, z[0], z[1], &extra)
+    }
+
+    fn log_prob(&self, home_goals: u32, away_goals: u32, z: &[f64; K]) -> f64 {
+        let mut extra = [0.0; E];
+        extra.copy_from_slice(&z[2..]);
+        T::log_prob(home_goals, away_goals, z[0], z[1], &extra)
+    }
+}
+
+impl<T: Kernel<E, K>, const E: usize, const K: usize> GoalModel for KernelFamily<T, E, K> {
+    type Problem = DistributionProblem<Self, K>;
+
+    fn family(&self) -> Family {
+        T::FAMILY
+    }
+
+    fn name(&self) -> &'static str {
+        T::NAME
+    }
+
+    fn extra_parameters(&self) -> &'static [ExtraParameter] {
+        T::EXTRAS
+    }
+
+    fn extra_values(&self, parameters: &Parameters) -> Vec<f64> {
+        parameters.extra.clone()
+    }
+
+    /// ρ belongs to Dixon–Coles: it must be left `Free` (the default) or
+    /// `Fixed(0.0)`; the model stores `Fixed(0.0)`.
+    fn options(&self, options: &FitOptions) -> Result<FitOptions, FitError> {
+        if let ParamMode::Fixed(r) = options.rho {
+            if r != 0.0 {
+                return Err(FitError::InvalidOption {
+                    option: "rho",
+                    reason: format!(
+                        "the {} family has no ρ (got Fixed({r})); leave it Free or use the dixon_coles family",
+                        T::NAME
+                    ),
+                });
+            }
+        }
+        Ok(FitOptions {
+            family: T::FAMILY,
+            rho: ParamMode::Fixed(0.0),
+            ..*options
+        })
+    }
+
+    fn problem(
+        &self,
+        data: &Dataset,
+        weights: &[f64],
+        options: &FitOptions,
+    ) -> Result<Self::Problem, FitError> {
+        DistributionProblem::new(
+            *self,
+            data,
+            weights,
+            DistributionSpec {
+                home_advantage: options.home_advantage,
+                ridge: options.ridge,
+            },
+        )
+    }
+
+    /// Every team average, μ = 0.3 (about 1.35 goals), γ = 0.25 when
+    /// estimated, the extras at [`Kernel::START`]; the fit itself starts
+    /// from the Poisson optimum instead (see `model::fit`).
+    fn start(&self, problem: &Self::Problem) -> Parameters {
+        let n = problem.n_teams();
+        Parameters {
+            attack: vec![0.0; n],
+            defence: vec![0.0; n],
+            intercept: 0.3,
+            home_advantage: if problem.home_advantage_index().is_some() {
+                0.25
+            } else {
+                problem.fixed_home_advantage()
+            },
+            rho: 0.0,
+            extra: T::START.to_vec(),
+        }
+    }
+
+    /// The distribution's cells on `0..=m` a side. Adaptive: the smallest
+    /// `m ≥ 1` (at most [`MAX_GOALS_CAP`]) with `P(X > m) + P(Y > m) <`
+    /// [`ADAPTIVE_TOLERANCE`], which bounds the mass outside the square;
+    /// the grid is then divided by its total (`mass_outside` = 1 − total).
+    fn score_grid(
+        &self,
+        parameters: &Parameters,
+        home_rate: f64,
+        away_rate: f64,
+        size: GridSize,
+    ) -> Result<ScoreGrid, PredictError> {
+        check_rates(home_rate, away_rate)?;
+        let extra = extra_array::<E>(parameters, T::EXTRAS)?;
+        let (max_goals, tolerance) = match size {
+            GridSize::MaxGoals(m) => (m, Some(crate::grid::EXPLICIT_TOLERANCE)),
+            GridSize::Truncated(m) => (m, None),
+            GridSize::Adaptive => {
+                let found = (1..=MAX_GOALS_CAP).find(|&m| {
+                    T::tail(home_rate, &extra, m) + T::tail(away_rate, &extra, m)
+                        < ADAPTIVE_TOLERANCE
+                });
+                match found {
+                    Some(m) => (m, None),
+                    None => {
+                        return Err(PredictError::MassOutsideGrid {
+                            max_goals: MAX_GOALS_CAP,
+                            mass_outside: T::tail(home_rate, &extra, MAX_GOALS_CAP)
+                                + T::tail(away_rate, &extra, MAX_GOALS_CAP),
+                            tolerance: ADAPTIVE_TOLERANCE,
+                            needed: None,
+                        })
+                    }
+                }
+            }
+        };
+        if max_goals > MAX_GOALS_CAP {
+            return Err(PredictError::MaxGoalsTooLarge {
+                max_goals,
+                cap: MAX_GOALS_CAP,
+            });
+        }
+        let cells = T::grid(home_rate, away_rate, &extra, max_goals);
+        if cells.iter().any(|p| !(p.is_finite() && *p >= 0.0)) {
+            return Err(PredictError::InvalidParameter {
+                field: "expected_goals",
+                value: home_rate.max(away_rate),
+                reason: "the family's distribution cannot be computed accurately here",
+            });
+        }
+        let total: f64 = cells.iter().sum();
+        check_mass(total, max_goals, tolerance, (home_rate, away_rate))?;
+        Ok(ScoreGrid::from_checked_cells(
+            cells, max_goals, total, home_rate, away_rate,
+        ))
+    }
+
+    /// Summed from [`GoalModel::score_grid`].
+    fn outcome_probabilities(
+        &self,
+        parameters: &Parameters,
+        home_rate: f64,
+        away_rate: f64,
+        size: GridSize,
+    ) -> Result<OutcomeProbabilities, PredictError> {
+        Ok(self
+            .score_grid(parameters, home_rate, away_rate, size)?
+            .outcome_probabilities())
+    }
+}
