@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::reseal;
+
 use scoreline_dixon_coles::data::{Dataset, ValidationOptions};
 use scoreline_dixon_coles::error::ModelFileError;
 use scoreline_dixon_coles::model::file::{Metadata, ModelFile, FORMAT_VERSION, PYTHON_OPTIONS_KEY};
@@ -93,24 +95,6 @@ fn missing_file_and_unwritable_path_are_io_errors() {
         model().save("/nonexistent/dir/model.json"),
         Err(ModelFileError::Io { .. })
     ));
-}
-
-/// Edits the model inside a model file and recomputes the checksum (the
-/// SHA-256 of the model's canonical JSON), as a corrupting tool or a hand
-/// edit that "fixed" the checksum would: only the field checks can catch it.
-fn reseal(text: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
-    use sha2::{Digest, Sha256};
-    let mut doc: serde_json::Value = serde_json::from_str(text).unwrap();
-    edit(&mut doc["model"]);
-    let model: FittedModel = serde_json::from_value(doc["model"].clone()).unwrap();
-    let canonical = serde_json::to_string(&model).unwrap();
-    let digest = Sha256::digest(canonical.as_bytes());
-    doc["checksum"] = digest
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>()
-        .into();
-    serde_json::to_string_pretty(&doc).unwrap()
 }
 
 #[test]

@@ -284,6 +284,9 @@ fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ModelFileErro
 ///   τ is valid for every pair of teams the model can price;
 /// - a fixed ρ or home advantage equal to the parameter, and ρ fixed at 0
 ///   for a family without it;
+/// - one value per extra parameter of the family (`parameters.extra`), each
+///   finite and within its bounds, and `summary.at_boundary` naming only
+///   the family's extras;
 /// - options in their domains (ξ ≥ 0, ridge ≥ 0, tolerance > 0, iterations ≥ 1);
 /// - a converged fit with a finite, non-positive log-likelihood, a finite
 ///   gradient norm ≥ 0, at least one match and a positive total weight;
@@ -343,6 +346,46 @@ pub fn validate(model: &FittedModel) -> Result<(), ModelFileError> {
             format!(
                 "{} is outside [{lower}, {upper}], where τ is valid for every pair of teams",
                 p.rho
+            ),
+        ));
+    }
+    let extras: Vec<_> = model
+        .family()
+        .extra_parameters()
+        .iter()
+        .filter(|e| e.name != "rho")
+        .collect();
+    if p.extra.len() != extras.len() {
+        return Err(invalid(
+            "model.parameters.extra",
+            format!(
+                "{} values; the {} family has {} ({})",
+                p.extra.len(),
+                model.family().name(),
+                extras.len(),
+                extras.iter().map(|e| e.name).collect::<Vec<_>>().join(", ")
+            ),
+        ));
+    }
+    for (j, (e, &v)) in extras.iter().zip(&p.extra).enumerate() {
+        if !(v.is_finite() && e.lower <= v && v <= e.upper) {
+            return Err(invalid(
+                format!("model.parameters.extra[{j}] ({})", e.name),
+                format!("{v} is outside [{}, {}]", e.lower, e.upper),
+            ));
+        }
+    }
+    if let Some(name) = model
+        .summary()
+        .at_boundary
+        .iter()
+        .find(|b| !extras.iter().any(|e| e.name == b.as_str()))
+    {
+        return Err(invalid(
+            "model.summary.at_boundary",
+            format!(
+                "{name:?} is not an extra parameter of the {} family",
+                model.family().name()
             ),
         ));
     }
@@ -488,6 +531,35 @@ pub fn validate(model: &FittedModel) -> Result<(), ModelFileError> {
                             "missing for an estimated parameter"
                         } else {
                             "present for a fixed parameter"
+                        },
+                    ))
+                }
+            }
+        }
+        if se.extra.len() != extras.len() {
+            return Err(invalid(
+                "model.standard_errors.extra",
+                format!(
+                    "{} values for {} extra parameters",
+                    se.extra.len(),
+                    extras.len()
+                ),
+            ));
+        }
+        for (j, (e, value)) in extras.iter().zip(&se.extra).enumerate() {
+            let held = s.at_boundary.iter().any(|b| b == e.name);
+            match value {
+                Some(v) if !held => {
+                    valid(format!("model.standard_errors.extra[{j}] ({})", e.name), *v)?
+                }
+                None if held => {}
+                _ => {
+                    return Err(invalid(
+                        format!("model.standard_errors.extra[{j}] ({})", e.name),
+                        if held {
+                            "present for a parameter held on its bound"
+                        } else {
+                            "missing for an estimated parameter"
                         },
                     ))
                 }
