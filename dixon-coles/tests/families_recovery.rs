@@ -44,7 +44,7 @@ fn simulate(family: Family, truth: &Parameters, seed: u64) -> Vec<Match> {
                 if h == a {
                     continue;
                 }
-                let neutral = k % 7 == 0;
+                let neutral = k.is_multiple_of(7);
                 let (lam, nu) = truth.expected_goals(h, a, neutral);
                 let grid = family
                     .score_grid(truth, lam, nu, GridSize::Adaptive)
