@@ -41,6 +41,20 @@ pub trait Kernel<const E: usize, const K: usize>: Copy + Default + Send + Sync +
     fn grid(home_rate: f64, away_rate: f64, extra: &[f64; E], max_goals: usize) -> Vec<f64>;
     /// P(one side's goals > m) for that side's rate.
     fn tail(rate: f64, extra: &[f64; E], m: usize) -> f64;
+
+    /// The smallest `m ≥ 1` (at most [`MAX_GOALS_CAP`]) with
+    /// `P(X > m) + P(Y > m) < outside`, `None` if there is none. By
+    /// default from [`Kernel::tail`] size by size; a family whose tail is
+    /// costly computes all sizes in one pass.
+    fn smallest_grid(
+        home_rate: f64,
+        away_rate: f64,
+        extra: &[f64; E],
+        outside: f64,
+    ) -> Option<usize> {
+        (1..=MAX_GOALS_CAP)
+            .find(|&m| Self::tail(home_rate, extra, m) + Self::tail(away_rate, extra, m) < outside)
+    }
 }
 
 /// A [`Kernel`] as a [`GoalModel`] (and a [`ScoreDistribution`]).
@@ -201,10 +215,9 @@ impl<T: Kernel<E, K>, const E: usize, const K: usize> GoalModel for KernelFamily
             GridSize::MaxGoals(m) => (m, Some(crate::grid::EXPLICIT_TOLERANCE)),
             GridSize::Truncated(m) => (m, None),
             GridSize::Adaptive => {
-                let found = (1..=MAX_GOALS_CAP).find(|&m| {
-                    T::tail(home_rate, &extra, m) + T::tail(away_rate, &extra, m)
-                        < ADAPTIVE_TOLERANCE
-                });
+                let found = T::smallest_grid(home_rate, away_rate, &extra, ADAPTIVE_TOLERANCE)
+                    .filter(|&m| m <= MAX_GOALS_CAP)
+                    .map(|m| m.max(1));
                 match found {
                     Some(m) => (m, None),
                     None => {

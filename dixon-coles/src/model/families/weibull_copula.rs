@@ -44,4 +44,14 @@ impl Kernel<2, 4> for WeibullCopulaKernel {
     fn tail(rate: f64, extra: &[f64; 2], m: usize) -> f64 {
         dist::marginal_tail(rate, extra, m)
     }
+
+    /// One pmf evaluation per side for every size ([`dist::smallest_grid`]).
+    fn smallest_grid(
+        home_rate: f64,
+        away_rate: f64,
+        extra: &[f64; 2],
+        outside: f64,
+    ) -> Option<usize> {
+        dist::smallest_grid(home_rate, away_rate, extra, outside)
+    }
 }
