@@ -110,7 +110,12 @@ fn families_name_their_extra_parameters() {
     for family in Family::ALL {
         assert_eq!(Family::from_name(family.name()), Some(family));
     }
-    assert_eq!(Family::from_name("negative_binomial"), None);
+    assert_eq!(
+        Family::from_name("negative_binomial"),
+        Some(Family::NegativeBinomial)
+    );
+    assert_eq!(Family::from_name("weibull"), None);
+    assert_eq!(Family::ALL.len(), 7);
     assert_eq!(Family::default(), Family::DixonColes);
     assert_eq!(DixonColes.name(), "dixon_coles");
     assert_eq!(Poisson.name(), "poisson");
