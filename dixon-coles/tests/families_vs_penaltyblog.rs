@@ -137,3 +137,130 @@ fn our_weibull_likelihood_at_penaltyblogs_parameters_is_what_the_script_computed
         assert!((ours - script).abs() < 1e-8, "{ours} vs {script}");
     }
 }
+
+/// penaltyblog 1.13.1's truncated Weibull-count probabilities (utils.pxd
+/// `weibull_count_pmf`): `Σ_{j=x}^{15} (−1)^{x+j} m^j B[x, j]` for x = 0..15
+/// with `B[0, j] = 1/j!`, `B[x+1, j] = Σ_{i<j} B[x, i]·R[i, j]`,
+/// `R[i, j] = Γ(si+1)Γ(s(j−i)+1)/(Γ(sj+1)Γ(j−i+1))` (McShane et al. 2008),
+/// negative values set to 0, renormalised over 0..15, as its cdf.
+fn penaltyblog_weibull_cdf(rate: f64, shape: f64) -> [f64; 16] {
+    use statrs::function::gamma::ln_gamma;
+    const M: usize = 15;
+    let mut b = [[0.0f64; M + 1]; M + 1];
+    for j in 0..=M {
+        b[0][j] = (-ln_gamma(j as f64 + 1.0)).exp();
+    }
+    for x in 0..M {
+        for j in 0..=M {
+            let mut sum = 0.0;
+            for i in 0..j {
+                let d = (j - i) as f64;
+                let (i, jf) = (i as f64, j as f64);
+                let r = (ln_gamma(shape * i + 1.0) + ln_gamma(shape * d + 1.0)
+                    - ln_gamma(shape * jf + 1.0)
+                    - ln_gamma(d + 1.0))
+                .exp();
+                sum += b[x][i as usize] * r;
+            }
+            b[x + 1][j] = sum;
+        }
+    }
+    let mut pmf = [0.0; M + 1];
+    for (x, slot) in pmf.iter_mut().enumerate() {
+        let mut v = 0.0;
+        for (j, coefficient) in b[x].iter().enumerate().skip(x) {
+            let sign = if (x + j) % 2 == 0 { 1.0 } else { -1.0 };
+            v += sign * rate.powi(j as i32) * coefficient;
+        }
+        *slot = v.max(0.0);
+    }
+    let total: f64 = pmf.iter().sum();
+    let mut cdf = [0.0; M + 1];
+    let mut running = 0.0;
+    for k in 0..=M {
+        running += pmf[k] / total;
+        cdf[k] = running;
+    }
+    cdf
+}
+
+/// The same match's probability through penaltyblog's Frank copula
+/// (`compute_pxy`: the independence product below |κ| = 1e-8), clipped
+/// below at 1e-10 as its loss does.
+fn penaltyblog_pxy(x: usize, y: usize, home: &[f64; 16], away: &[f64; 16], kappa: f64) -> f64 {
+    let at = |f: &[f64; 16], k: isize| {
+        if k < 0 {
+            0.0
+        } else if k > 15 {
+            1.0
+        } else {
+            f[k as usize]
+        }
+    };
+    let copula = |u: f64, v: f64| {
+        if kappa.abs() < 1e-8 {
+            return u * v;
+        }
+        let inside = 1.0 + (-kappa * u).exp_m1() * (-kappa * v).exp_m1() / (-kappa).exp_m1();
+        if inside <= 1e-14 {
+            (u * v).max(0.0)
+        } else {
+            -inside.ln() / kappa
+        }
+    };
+    let (x, y) = (x as isize, y as isize);
+    let (u1, u0, v1, v0) = (at(home, x), at(home, x - 1), at(away, y), at(away, y - 1));
+    let p = copula(u1, v1) - copula(u0, v1) - copula(u1, v0) + copula(u0, v0);
+    p.max(1e-10)
+}
+
+#[test]
+fn penaltyblogs_truncated_weibull_likelihood_at_its_parameters_is_its_own_value() {
+    // Parity on penaltyblog's own likelihood: its fitted parameters through
+    // its truncation (above) give the log-likelihood it reports, so the
+    // difference from ours is the truncation, not a different model.
+    let pb = peers("penaltyblog_families.json");
+    for case in pb["cases"].as_array().unwrap() {
+        let (data, options) = case_data(case);
+        let theirs = &case["families"]["weibull_copula"];
+        let params = &theirs["params"];
+        let value = |team: &str, what: &str| params[what][team].as_f64().unwrap();
+        let (mu, gamma) = (
+            params["intercept"].as_f64().unwrap(),
+            params["home_advantage"].as_f64().unwrap(),
+        );
+        let (shape, kappa) = (
+            params["shape"].as_f64().unwrap(),
+            params["kappa"].as_f64().unwrap(),
+        );
+        let weights = options.time_decay.weights(data.dates());
+        let names = data.teams().names();
+        let mut total = 0.0;
+        for i in 0..data.len() {
+            let (h, a) = (
+                names[data.home_team()[i] as usize].as_str(),
+                names[data.away_team()[i] as usize].as_str(),
+            );
+            let lam = (mu + gamma + value(h, "attack") - value(a, "defence")).exp();
+            let nu = (mu + value(a, "attack") - value(h, "defence")).exp();
+            let (home, away) = (
+                penaltyblog_weibull_cdf(lam, shape),
+                penaltyblog_weibull_cdf(nu, shape),
+            );
+            let p = penaltyblog_pxy(
+                data.home_goals()[i] as usize,
+                data.away_goals()[i] as usize,
+                &home,
+                &away,
+                kappa,
+            );
+            total += weights[i] * p.ln();
+        }
+        let own = theirs["loglik"].as_f64().unwrap();
+        println!(
+            "{}: penaltyblog's truncated Weibull likelihood at its parameters {total:.9}, its own value {own:.9}",
+            case["name"].as_str().unwrap()
+        );
+        assert!((total - own).abs() < 1e-6, "{total} vs {own}");
+    }
+}
