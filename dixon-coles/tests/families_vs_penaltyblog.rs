@@ -147,8 +147,8 @@ fn penaltyblog_weibull_cdf(rate: f64, shape: f64) -> [f64; 16] {
     use statrs::function::gamma::ln_gamma;
     const M: usize = 15;
     let mut b = [[0.0f64; M + 1]; M + 1];
-    for j in 0..=M {
-        b[0][j] = (-ln_gamma(j as f64 + 1.0)).exp();
+    for (j, slot) in b[0].iter_mut().enumerate() {
+        *slot = (-ln_gamma(j as f64 + 1.0)).exp();
     }
     for x in 0..M {
         for j in 0..=M {
