@@ -1,5 +1,7 @@
 //! The JSON shapes of requests and responses (and their OpenAPI schemas).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -363,6 +365,11 @@ pub struct FitInfo {
     pub reference_date: String,
     /// When the fit finished (RFC 3339).
     pub fitted_at: String,
+    /// The extra parameters held exactly on their bound at the optimum
+    /// (e.g. `["dispersion"]` for a negative binomial that reached the
+    /// Poisson boundary); they have no standard error. Empty otherwise.
+    #[serde(default)]
+    pub at_boundary: Vec<String>,
 }
 
 /// `GET /v1/model`.
@@ -382,8 +389,21 @@ pub struct ModelInfo {
     pub teams: usize,
     /// Home advantage (log scale).
     pub home_advantage: f64,
-    /// The Dixon–Coles ρ.
-    pub rho: f64,
+    /// The goal-model family (`dixon_coles`, `poisson`,
+    /// `negative_binomial`, `zero_inflated_poisson`, `bivariate_poisson`,
+    /// `weibull_copula` or `conway_maxwell_poisson`).
+    pub family: String,
+    /// The family's parameters beyond the linear predictor, by name (e.g.
+    /// `{"rho": -0.05}` for Dixon–Coles, `{"dispersion": 0.02}` for the
+    /// negative binomial, `{"kappa": …, "shape": …}` for the Weibull
+    /// copula; empty for Poisson).
+    pub extra_parameters: BTreeMap<String, f64>,
+    /// The Dixon–Coles ρ, also in `extra_parameters`. Present for
+    /// Dixon–Coles models only (kept so that clients written before other
+    /// families existed still read it); absent for every other family,
+    /// which has no ρ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rho: Option<f64>,
     /// The training data's fingerprint, when known.
     pub fingerprint: Option<Fingerprint>,
     /// The fit summary.

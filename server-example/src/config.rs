@@ -16,7 +16,7 @@ use crate::source::{FitSource, ModelSource};
 #[command(
     name = "scoreline-server",
     version,
-    about = "Serve a fitted scoreline Dixon–Coles model over REST"
+    about = "Serve a fitted scoreline goal model (any family) over REST"
 )]
 pub struct Config {
     /// A saved model file (`FittedModel::save`); when given, `--data` is not used.

@@ -1,4 +1,5 @@
-//! `scoreline-server`: a small REST server for a fitted Dixon–Coles model.
+//! `scoreline-server`: a small REST server for a fitted scoreline goal model
+//! of any family (Dixon–Coles by default).
 //!
 //! The data flow is the engine's, one way: a model source (a saved model
 //! file, or match data fitted at start-up) → a validated [`LoadedModel`]

@@ -1,4 +1,4 @@
-//! `scoreline-server`: serve a fitted Dixon–Coles model over REST.
+//! `scoreline-server`: serve a fitted scoreline goal model (any family) over REST.
 //!
 //! ```text
 //! scoreline-server --model model.json --bind 127.0.0.1:8000

@@ -13,7 +13,7 @@ use crate::routes;
 #[openapi(
     info(
         title = "scoreline-server",
-        description = "Dixon–Coles football predictions over REST: 1X2, expected goals, over/under, BTTS, Asian handicaps, score grids, evaluation and drift.",
+        description = "Football predictions over REST from a fitted goal model of any family (Dixon–Coles, Poisson, negative binomial, zero-inflated Poisson, bivariate Poisson, Weibull copula, Conway–Maxwell–Poisson; `GET /v1/model` says which): 1X2, expected goals, over/under, BTTS, Asian handicaps, score grids, evaluation and drift.",
         license(name = "MIT OR Apache-2.0")
     ),
     paths(

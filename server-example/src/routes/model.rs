@@ -21,6 +21,7 @@ pub fn model_info(loaded: &LoadedModel) -> ModelInfo {
     let model = &loaded.model;
     let summary = model.summary();
     let parameters = model.parameters();
+    let family = model.family();
     ModelInfo {
         format: scoreline_dixon_coles::model::file::FORMAT_NAME.to_owned(),
         format_version: loaded.format_version,
@@ -29,7 +30,14 @@ pub fn model_info(loaded: &LoadedModel) -> ModelInfo {
         loaded_at: loaded.loaded_at.clone(),
         teams: model.teams().len(),
         home_advantage: parameters.home_advantage,
-        rho: parameters.rho,
+        family: family.name().to_owned(),
+        extra_parameters: family
+            .extra_parameters()
+            .iter()
+            .map(|p| p.name.to_owned())
+            .zip(family.extra_values(parameters))
+            .collect(),
+        rho: family.is_dixon_coles().then_some(parameters.rho),
         fingerprint: model.fingerprint().map(|f| Fingerprint {
             matches: f.matches,
             first_date: f.first_date.to_string(),
@@ -44,12 +52,15 @@ pub fn model_info(loaded: &LoadedModel) -> ModelInfo {
             matches_used: summary.matches_used,
             reference_date: summary.reference_date.to_string(),
             fitted_at: summary.fitted_at.clone(),
+            at_boundary: summary.at_boundary.clone(),
         },
         options: serde_json::to_value(model.options()).unwrap_or(serde_json::Value::Null),
     }
 }
 
-/// The model serving: format version, training-data fingerprint, fit summary and options.
+/// The model serving: format version, family and its extra parameters by
+/// name (`rho` stays a top-level field for Dixon–Coles models),
+/// training-data fingerprint, fit summary and options.
 #[utoipa::path(get, path = "/v1/model", tag = "model",
     responses(
         (status = 200, description = "The model serving", body = ModelInfo),

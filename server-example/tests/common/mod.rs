@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Days, NaiveDate};
 use scoreline_dixon_coles::data::{Dataset, Match, ValidationOptions};
 use scoreline_dixon_coles::model::fit::fit;
-use scoreline_dixon_coles::model::options::FitOptions;
+use scoreline_dixon_coles::model::options::{Family, FitOptions};
 use scoreline_dixon_coles::model::FittedModel;
 use scoreline_server::admin::AdminToken;
 use scoreline_server::{serve, AppState, ModelSource, ServerOptions};
@@ -25,9 +25,15 @@ pub const TEAMS: [&str; 6] = [
     "Wolves",
 ];
 
-/// A model fitted to a double round robin of [`TEAMS`] played `rounds`
-/// times, with goals from a fixed pseudo-random sequence seeded by `seed`.
+/// A Dixon–Coles model fitted to a double round robin of [`TEAMS`]
+/// played `rounds` times, with goals from a fixed pseudo-random sequence
+/// seeded by `seed`.
 pub fn model(seed: u64, rounds: usize) -> FittedModel {
+    family_model(Family::DixonColes, seed, rounds)
+}
+
+/// [`model`] with the goal-model family `family`.
+pub fn family_model(family: Family, seed: u64, rounds: usize) -> FittedModel {
     let day = NaiveDate::from_ymd_opt(2024, 8, 1).unwrap();
     let mut state = seed
         .wrapping_mul(6364136223846793005)
@@ -53,7 +59,11 @@ pub fn model(seed: u64, rounds: usize) -> FittedModel {
         }
     }
     let data = Dataset::from_matches(&matches, &ValidationOptions::default()).unwrap();
-    fit(&data, &FitOptions::default()).unwrap()
+    let options = FitOptions {
+        family,
+        ..FitOptions::default()
+    };
+    fit(&data, &options).unwrap()
 }
 
 /// Saves [`model`]`(seed, 4)` to `dir/name` and returns the path.
