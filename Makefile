@@ -14,7 +14,8 @@ export SCORELINE_PEERS_DIR := $(PEERS_OUT)
 
 ## demo: fit the Premier League + Championship and print ratings and predictions,
 ## then the walk-forward backtest against the closing line with value betting, per season,
-## and the same report for every league and season in the data
+## and the same report for every league and season in the data, then the
+## goal-model families' leaderboard (per league and overall)
 demo:
 	@echo "make demo: building the release examples (the first build takes several minutes on 2 cores) ..."
 	cargo build --release -p scoreline-dixon-coles --features fetch --examples
@@ -23,10 +24,10 @@ demo:
 	@echo
 	@if [ -f "$$SCORELINE_DATA_DIR/football-data/mmz4281/1920/E0.csv" ]; then \
 	    cargo run --release -q -p scoreline-dixon-coles --features fetch --example backtest -- --tune-xi --bet; \
-	    echo; cargo run --release -q -p scoreline-dixon-coles --features fetch --example report; \
+	    echo; cargo run --release -q -p scoreline-dixon-coles --features fetch --example report -- --families all; \
 	else \
 	    cargo run --release -q -p scoreline-dixon-coles --features fetch --example backtest -- --data data --seasons 2324,2425 --bet; \
-	    echo; cargo run --release -q -p scoreline-dixon-coles --features fetch --example report -- --data data; \
+	    echo; cargo run --release -q -p scoreline-dixon-coles --features fetch --example report -- --data data --families all; \
 	fi
 
 ## test: lint + every test (Rust, peer parity, Python), then the documentation:

@@ -21,6 +21,9 @@
 //! picks ξ by out-of-sample 1X2 log-likelihood first (it replaces `--xi`;
 //! giving both is an error).
 //!
+//! `--family NAME` picks the goal-model family refitted at every fold
+//! (`--help` lists them; default `dixon_coles`).
+//!
 //! `--bet` simulates value betting on the reported seasons' predictions:
 //! back the outcome with the largest edge `p·o − 1` when it exceeds
 //! `--min-edge` and `p ≥ --min-probability`, at Pinnacle's pre-closing odds
@@ -29,7 +32,7 @@
 //! closing odds. Each season starts from the initial bankroll (100); the
 //! overall row carries one bankroll through every reported season.
 //!
-//! JSON (`--json`): `{league, history, xi, ridge, refits, elapsed_s,
+//! JSON (`--json`): `{league, family, history, xi, ridge, refits, elapsed_s,
 //! [xi_tuning], [betting_strategy, odds_source], seasons: [row, …], overall:
 //! row}`, each row `{league, season, matches, refits, elapsed_s, model,
 //! calibrated, blend, market, blend_weight, dm_statistic, dm_p_value,
@@ -53,10 +56,13 @@ use scoreline_dixon_coles::evaluation::backtest::{
     market_report, report_json_row, season_of_match, simulate_backtest, tune_xi, walk_forward,
     Backtest, BacktestBetting, BacktestOptions, MarketComparison, OddsSource, Refit,
 };
-use scoreline_dixon_coles::model::options::FitOptions;
+use scoreline_dixon_coles::model::options::{Family, FitOptions};
 use scoreline_dixon_coles::wagering::betting::{BettingSummary, Staking, Strategy};
 use scoreline_dixon_coles::weights::TimeDecay;
 use serde_json::json;
+
+#[path = "common/family.rs"]
+mod family;
 
 /// ξ per day when neither `--xi` nor `--tune-xi` is given.
 const DEFAULT_XI: f64 = 0.0018;
@@ -116,6 +122,9 @@ struct Args {
     /// Ridge penalty on attack and defence, ≥ 0.
     #[arg(long, default_value_t = 1e-3, allow_negative_numbers = true)]
     ridge: f64,
+    /// The goal-model family.
+    #[arg(long, default_value = "dixon_coles", value_parser = family::family_parser())]
+    family: Family,
     /// Threads, ≥ 1 (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
@@ -335,6 +344,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
             },
             ridge: args.ridge,
             standard_errors: false,
+            family: args.family,
             ..FitOptions::default()
         },
         ..BacktestOptions::default()
@@ -407,6 +417,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         };
         let mut out = json!({
             "league": args.league,
+            "family": args.family.name(),
             "history": args.history,
             "xi": xi,
             "ridge": args.ridge,
@@ -435,9 +446,10 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     println!(
-        "{} {} — RPS (ξ = {:.4}/day, ridge {}, history {:?})",
+        "{} {} — RPS of {} (ξ = {:.4}/day, ridge {}, history {:?})",
         args.league,
         args.seasons.join(","),
+        args.family.name(),
         xi,
         args.ridge,
         args.history

@@ -1,10 +1,16 @@
-//! Fit the Dixon–Coles model to CSV files from the command line.
+//! Fit a goal model (Dixon–Coles by default) to CSV files from the command line.
 //!
 //! ```text
 //! cargo run --release -p scoreline-dixon-coles --example fit -- \
-//!     ../shared/data/football-data/mmz4281/2324/E0.csv \
+//!     ../shared/data/football-data/mmz4281/2324/E0.csv --family negative_binomial \
 //!     --predict "Arsenal:Chelsea" --predict "Arsenal:Chelsea:neutral" --json
 //! ```
+//!
+//! `--family NAME` picks the goal-model family (`--help` lists them; default
+//! `dixon_coles`). The family's extra parameters are printed by name (ρ for
+//! Dixon–Coles, the dispersion for the negative binomial, …), with the
+//! ones that ended on their bound (`at boundary: dispersion`, where the
+//! likelihood is largest at the Poisson limit).
 //!
 //! Files may be football-data.co.uk or international-results CSVs (detected
 //! from the header); `fit ../shared/data/international/results.csv` works
@@ -24,20 +30,26 @@ use scoreline_dixon_coles::data::{keep_largest_component_reported, DuplicatePoli
 use scoreline_dixon_coles::prelude::*;
 use serde_json::json;
 
-/// Fit the Dixon–Coles model to one or more CSV files.
+#[path = "common/family.rs"]
+mod family;
+
+/// Fit a goal model (Dixon–Coles by default) to one or more CSV files.
 #[derive(Parser)]
 #[command(version, about)]
 struct Args {
     /// CSV files (football-data.co.uk or international results).
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// The goal-model family.
+    #[arg(long, default_value = "dixon_coles", value_parser = family::family_parser())]
+    family: Family,
     /// Time-decay rate ξ per day (0 weighs every match equally).
     #[arg(long, default_value_t = 0.0018)]
     xi: f64,
     /// Reference date for the time decay (YYYY-MM-DD; default: the latest match).
     #[arg(long)]
     reference_date: Option<NaiveDate>,
-    /// Fix ρ = 0 (the independent Poisson model).
+    /// Fix ρ = 0 (Dixon–Coles only: the independent Poisson model).
     #[arg(long)]
     no_rho: bool,
     /// Fix the home advantage at 0.
@@ -124,6 +136,7 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             ParamMode::Free
         },
         ridge: args.ridge,
+        family: args.family,
         ..Default::default()
     };
     let model = fit(&data, &options)?;
@@ -137,6 +150,13 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     let s = model.summary();
     let p = model.parameters();
+    let family = model.family();
+    let extras: Vec<(&str, f64)> = family
+        .extra_parameters()
+        .iter()
+        .map(|e| e.name)
+        .zip(family.extra_values(p))
+        .collect();
     if args.json {
         let preds: Vec<_> = predicted
             .iter()
@@ -149,7 +169,11 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         let out = json!({
             "matches": s.matches_used, "teams": data.teams().len(), "log_likelihood": s.log_likelihood,
             "iterations": s.iterations, "converged": s.converged, "gradient_norm": s.gradient_norm,
+            "family": family.name(),
             "home_advantage": p.home_advantage, "rho": p.rho, "solver": s.solver, "fit_seconds": s.fit_seconds,
+            "extra": extras.iter().map(|&(name, value)| (name.to_owned(), json!(value)))
+                .collect::<serde_json::Map<_, _>>(),
+            "at_boundary": s.at_boundary,
             "predictions": preds,
             "warnings": warnings.iter()
                 .map(|w| json!({"kind": w.kind(), "message": w.to_string()}))
@@ -166,7 +190,18 @@ fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             s.solver,
             s.gradient_norm
         );
-        println!("home advantage {:.4}, rho {:.4}", p.home_advantage, p.rho);
+        let named: String = extras
+            .iter()
+            .map(|(name, value)| format!(", {name} {value:.4}"))
+            .collect();
+        println!(
+            "{}: home advantage {:.4}{named}",
+            family.name(),
+            p.home_advantage
+        );
+        if !s.at_boundary.is_empty() {
+            println!("at boundary: {}", s.at_boundary.join(", "));
+        }
         for (h, a, neutral, g) in &predicted {
             let o = g.outcome_probabilities();
             let venue = if *neutral { " (neutral)" } else { "" };

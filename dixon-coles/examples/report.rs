@@ -2,8 +2,23 @@
 //! data folder (`backtest::football_data_report`).
 //!
 //! ```text
-//! cargo run --release -p scoreline-dixon-coles --example report -- [--leagues E0,SP1] [--seasons 2324,2425] [--json]
+//! cargo run --release -p scoreline-dixon-coles --example report -- [--leagues E0,SP1] [--seasons 2324,2425] [--family NAME | --families all] [--json]
 //! ```
+//!
+//! `--family NAME` picks the goal-model family of the backtests (`--help`
+//! lists them; default `dixon_coles`).
+//!
+//! `--families all` (or a comma list such as `poisson,negative_binomial`;
+//! `--models` is an alias) runs the report once per family
+//! ([`family_leaderboard`]) and prints the Dixon–Coles report, then the
+//! leaderboard: per league and overall, for every family, the RPS, log
+//! loss, the market's RPS, the gap (model − market) and the
+//! Diebold–Mariano p-values (per-match RPS, lag 0) against Dixon–Coles and
+//! against the market, and how long each family took. With `--json` the
+//! Dixon–Coles report gains `leaderboard` (one object per family: the
+//! overall `family, matches, rps, log_loss, market_rps, gap,
+//! dm_p_vs_dixon_coles, dm_p_vs_market`, its `leagues` rows, `refits`,
+//! `elapsed_s`) and `leaderboard_elapsed_s`.
 //!
 //! Each league is backtested from its second season on, refitted every
 //! matchday on the last three seasons plus the season so far of the
@@ -19,10 +34,16 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::builder::PossibleValuesParser;
 use clap::Parser;
 use scoreline_dixon_coles::evaluation::backtest::{
-    football_data_report, LeagueReportOptions, MarketComparison, Refit, DEFAULT_WINDOW_DAYS,
+    family_leaderboard, football_data_report, Leaderboard, LeaderboardRow, LeagueReport,
+    LeagueReportOptions, MarketComparison, Refit, DEFAULT_WINDOW_DAYS,
 };
+use scoreline_dixon_coles::model::options::Family;
+
+#[path = "common/family.rs"]
+mod family;
 
 /// Command-line options.
 #[derive(Parser)]
@@ -37,6 +58,15 @@ struct Args {
     /// Seasons to report (comma-separated codes such as 2324; default: all with prices).
     #[arg(long, value_delimiter = ',')]
     seasons: Vec<String>,
+    /// The goal-model family of the backtests.
+    #[arg(long, default_value = "dixon_coles", value_parser = family::family_parser())]
+    family: Family,
+    /// Compare goal-model families: `all` or a comma-separated list of
+    /// names. Dixon–Coles, the baseline, is always run; its report is printed
+    /// first, then the leaderboard per league and overall.
+    #[arg(long, alias = "models", value_delimiter = ',', conflicts_with = "family",
+          value_parser = families_parser())]
+    families: Vec<String>,
     /// Time decay ξ per day, ≥ 0.
     #[arg(long, default_value_t = 0.0018, allow_negative_numbers = true)]
     xi: f64,
@@ -55,6 +85,13 @@ struct Args {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+}
+
+/// `--families`: `all` or names from [`Family::ALL`] (listed by `--help`).
+fn families_parser() -> PossibleValuesParser {
+    let mut names = vec!["all"];
+    names.extend(Family::ALL.map(Family::name));
+    PossibleValuesParser::new(names)
 }
 
 fn options(args: &Args) -> Result<LeagueReportOptions, String> {
@@ -78,6 +115,7 @@ fn options(args: &Args) -> Result<LeagueReportOptions, String> {
     options.backtest.window_days = Some(args.window_days);
     options.backtest.fit.time_decay.xi_per_day = args.xi;
     options.backtest.fit.ridge = args.ridge;
+    options.backtest.fit.family = args.family;
     if let Some(days) = args.refit_days {
         options.backtest.refit = Refit::Days(days);
     }
@@ -105,20 +143,10 @@ fn print_row(row: &MarketComparison) {
     );
 }
 
-fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
-    let options = options(args)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()?;
-    let report =
-        pool.install(|| football_data_report(&args.data.join("football-data"), &options))?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-        return Ok(());
-    }
+fn print_report(args: &Args, family: Family, report: &LeagueReport) {
     println!(
-        "Every league and season against the closing line (ξ = {}/day, ridge {}, {} days of history):",
-        args.xi, args.ridge, args.window_days
+        "Every league and season against the closing line ({}, ξ = {}/day, ridge {}, {} days of history):",
+        family.name(), args.xi, args.ridge, args.window_days
     );
     println!("                          model           calibrated      blend           market");
     println!("   league  season matches  RPS   logloss   RPS   logloss   RPS   logloss   RPS   logloss   gap     DM p");
@@ -147,6 +175,108 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         report.leagues.len(),
         report.elapsed_s
     );
+}
+
+/// The families of `--families` (`all` or names), in order, without repeats.
+fn chosen_families(names: &[String]) -> Vec<Family> {
+    let mut families = Vec::new();
+    for name in names {
+        let listed: Vec<Family> = match name.as_str() {
+            "all" => Family::ALL.to_vec(),
+            other => Family::from_name(other).into_iter().collect(),
+        };
+        for family in listed {
+            if !families.contains(&family) {
+                families.push(family);
+            }
+        }
+    }
+    families
+}
+
+fn print_leaderboard_row(family: Family, row: &LeaderboardRow) {
+    println!(
+        "  {:<24} {:>6}  {:.4}  {:.4}  {:.4}  {:+.4}  {:>8.3}  {:>8.3}",
+        family.name(),
+        row.matches,
+        row.rps,
+        row.log_loss,
+        row.market_rps,
+        row.gap,
+        row.dm_p_vs_dixon_coles,
+        row.dm_p_vs_market
+    );
+}
+
+fn print_leaderboard(board: &Leaderboard) {
+    let header =
+        "  family                   matches  RPS     logloss market  gap      DM p: DC  market";
+    println!("Goal-model families, walk-forward over every reported league-season (DM p-values on per-match RPS):");
+    let leagues: Vec<&str> = board
+        .standings
+        .first()
+        .map(|s| s.leagues.iter().map(|r| r.league.as_str()).collect())
+        .unwrap_or_default();
+    for league in leagues {
+        println!("{league}:");
+        println!("{header}");
+        for standing in &board.standings {
+            if let Some(row) = standing.leagues.iter().find(|r| r.league == league) {
+                print_leaderboard_row(standing.family, row);
+            }
+        }
+    }
+    println!("overall:");
+    println!("{header}");
+    for standing in &board.standings {
+        print_leaderboard_row(standing.family, &standing.overall);
+    }
+    let times: Vec<String> = board
+        .standings
+        .iter()
+        .map(|s| format!("{} {:.1} s", s.family.name(), s.elapsed_s))
+        .collect();
+    println!(
+        "{} families in {:.1} s ({})",
+        board.standings.len(),
+        board.elapsed_s,
+        times.join(", ")
+    );
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
+    let options = options(args)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()?;
+    let dir = args.data.join("football-data");
+    if args.families.is_empty() {
+        let report = pool.install(|| football_data_report(&dir, &options))?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        } else {
+            print_report(args, args.family, &report);
+        }
+        return Ok(());
+    }
+    let families = chosen_families(&args.families);
+    let board = pool.install(|| family_leaderboard(&dir, &options, &families))?;
+    let at = board
+        .standings
+        .iter()
+        .position(|s| s.family == Family::DixonColes)
+        .ok_or("the leaderboard has no Dixon–Coles row")?;
+    let report = &board.reports[at];
+    if args.json {
+        let mut out = serde_json::to_value(report)?;
+        out["leaderboard"] = serde_json::to_value(&board.standings)?;
+        out["leaderboard_elapsed_s"] = serde_json::to_value(board.elapsed_s)?;
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    print_report(args, Family::DixonColes, report);
+    println!();
+    print_leaderboard(&board);
     Ok(())
 }
 

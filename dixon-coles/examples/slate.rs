@@ -9,7 +9,9 @@
 //! header row is optional); `dixon-coles/examples/slate.csv` is an example.
 //! The model is a saved model file (`--model`) or is fitted on the last
 //! three Premier League and Championship seasons under `--data` (default
-//! `$SCORELINE_DATA_DIR`, else `../shared/data`, as every other tool).
+//! `$SCORELINE_DATA_DIR`, else `../shared/data`, as every other tool) with
+//! the goal-model family `--family NAME` (default `dixon_coles`; `--help`
+//! lists them; a model file names its own family).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -20,12 +22,18 @@ use scoreline_dixon_coles::prelude::*;
 use scoreline_dixon_coles::wagering::slate::{explain, optimise, SlateFixture};
 use serde_json::json;
 
+#[path = "common/family.rs"]
+mod family;
+
 /// Evaluate and optimise a jackpot slate.
 #[derive(Parser)]
 struct Args {
     /// A saved model file.
     #[arg(long)]
     model: Option<PathBuf>,
+    /// The goal-model family fitted when there is no --model.
+    #[arg(long, default_value = "dixon_coles", value_parser = family::family_parser(), conflicts_with = "model")]
+    family: Family,
     /// A data folder holding football-data/mmz4281/<season>/<div>.csv.
     #[arg(long, env = "SCORELINE_DATA_DIR", default_value = "../shared/data")]
     data: PathBuf,
@@ -119,7 +127,11 @@ fn model_from(args: &Args) -> Result<FittedModel, Box<dyn std::error::Error>> {
     }
     let file = read_football_data_dir(&root, &["E0", "E1"], &last)?;
     let data = Dataset::from_matches(&file.matches, &ValidationOptions::default())?;
-    Ok(fit(&data, &FitOptions::default())?)
+    let options = FitOptions {
+        family: args.family,
+        ..FitOptions::default()
+    };
+    Ok(fit(&data, &options)?)
 }
 
 fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {

@@ -127,6 +127,27 @@ pub fn football_data_report_cancellable(
     options: &LeagueReportOptions,
     cancel: &AtomicBool,
 ) -> Result<LeagueReport, BacktestError> {
+    Ok(report_run(dir, options, cancel)?.report)
+}
+
+/// A [`football_data_report`] with what it was computed from.
+pub(crate) struct ReportRun {
+    /// The report.
+    pub(crate) report: LeagueReport,
+    /// Every reported league's backtest, one after another, match indices
+    /// into `matches`.
+    pub(crate) backtest: Backtest,
+    /// The matches of every reported league's backtest, one after another.
+    pub(crate) matches: Vec<Match>,
+}
+
+/// [`football_data_report_cancellable`], keeping the merged backtest and
+/// its matches (the leaderboard compares families on them).
+pub(crate) fn report_run(
+    dir: &Path,
+    options: &LeagueReportOptions,
+    cancel: &AtomicBool,
+) -> Result<ReportRun, BacktestError> {
     let started = Instant::now();
     let divisions = available_divisions(dir);
     let leagues: Vec<String> = if options.leagues.is_empty() {
@@ -230,12 +251,17 @@ pub fn football_data_report_cancellable(
         });
     }
     let report = market_report(&merged, &all_matches, &options.seasons)?;
-    Ok(LeagueReport {
+    let report = LeagueReport {
         seasons: report.seasons,
         leagues: league_rows,
         overall: report.overall,
         refits: merged.folds.len(),
         elapsed_s: started.elapsed().as_secs_f64(),
         skipped,
+    };
+    Ok(ReportRun {
+        report,
+        backtest: merged,
+        matches: all_matches,
     })
 }

@@ -16,6 +16,7 @@
 //! Add the lower division as history, or set a ridge penalty, to do better.
 
 mod bets;
+mod leaderboard;
 mod leagues;
 mod market;
 mod report;
@@ -33,6 +34,7 @@ use serde::{Deserialize, Serialize};
 pub use bets::{
     bet_candidates, report_json_row, simulate_backtest, BacktestBetting, OddsSource, SeasonBetting,
 };
+pub use leaderboard::{family_leaderboard, FamilyStanding, Leaderboard, LeaderboardRow};
 pub use leagues::{
     football_data_report, football_data_report_cancellable, history_divisions, LeagueReport,
     LeagueReportOptions, SkippedSeason, DEFAULT_WINDOW_DAYS,

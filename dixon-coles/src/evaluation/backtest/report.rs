@@ -104,6 +104,20 @@ fn compare(league: &str, season: &str, rows: &Rows) -> Result<MarketComparison, 
     })
 }
 
+/// The backtest's predictions of matches with a market price, in the
+/// backtest's order, each with the market's probabilities (see
+/// [`market_probabilities`]): what [`market_report`] scores.
+pub(crate) fn priced_predictions<'a>(
+    backtest: &'a Backtest,
+    matches: &[Match],
+) -> Vec<(&'a MatchPrediction, [f64; 3])> {
+    backtest
+        .predictions
+        .iter()
+        .filter_map(|p| market_probabilities(&matches[p.index]).map(|q| (p, q)))
+        .collect()
+}
+
 /// Compares a backtest's forecasts with the market, league by league and
 /// season by season, for the seasons in `report` (all when empty). For each
 /// league-season the calibrator and the blend weight are fitted on the
@@ -115,11 +129,7 @@ pub fn market_report(
     matches: &[Match],
     report: &[String],
 ) -> Result<MarketReport, BacktestError> {
-    let priced: Vec<(&MatchPrediction, [f64; 3])> = backtest
-        .predictions
-        .iter()
-        .filter_map(|p| market_probabilities(&matches[p.index]).map(|q| (p, q)))
-        .collect();
+    let priced = priced_predictions(backtest, matches);
     let keys: BTreeSet<(String, u32, String)> = priced
         .iter()
         .map(|(p, _)| {

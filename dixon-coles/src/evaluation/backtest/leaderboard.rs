@@ -1,0 +1,248 @@
+//! The goal-model families side by side: the league report
+//! ([`football_data_report`](super::football_data_report)) of every family
+//! over the same folder, and for each family, per league and overall, its
+//! walk-forward RPS and log loss, the market's RPS, the gap and the
+//! Diebold–Mariano p-values of its per-match RPS against Dixon–Coles' and
+//! against the market's.
+//!
+//! Every family's report is the one [`football_data_report`](super::football_data_report)
+//! gives with `options.backtest.fit.family` set to it: the leaderboard
+//! only adds the comparison with Dixon–Coles. The walk-forward plan (folds,
+//! skipped folds, match order) depends on the dates and options, not on the
+//! family, so two families' runs predict the same matches in the same order;
+//! [`family_leaderboard`] checks it match by match and fails with
+//! [`BacktestError::InvalidOption`] if they do not.
+
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use scoreline_metrics::{diebold_mariano, rps_per_forecast, MetricsError};
+use serde::{Deserialize, Serialize};
+
+use super::leagues::{report_run, ReportRun};
+use super::report::priced_predictions;
+use super::{BacktestError, LeagueReport, LeagueReportOptions, MarketComparison};
+use crate::model::options::Family;
+
+/// One family's scores over one league's reported seasons, or over every
+/// reported league-season (`league` = `"overall"`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeaderboardRow {
+    /// The division, or `"overall"`.
+    pub league: String,
+    /// Matches with a market price in the reported seasons (the ones scored).
+    pub matches: usize,
+    /// The family's mean ranked probability score.
+    pub rps: f64,
+    /// The family's mean log loss.
+    pub log_loss: f64,
+    /// The market's mean RPS on the same matches.
+    pub market_rps: f64,
+    /// `rps − market_rps` (positive: the market is better).
+    pub gap: f64,
+    /// Two-sided Diebold–Mariano p-value (lag 0) of the family's per-match
+    /// RPS against Dixon–Coles' on the same matches; 1 for Dixon–Coles
+    /// itself (identical series: d̄ = 0 and V = 0).
+    pub dm_p_vs_dixon_coles: f64,
+    /// Two-sided Diebold–Mariano p-value of the family's per-match RPS
+    /// against the market's (the report's `dm_p_value`).
+    pub dm_p_vs_market: f64,
+}
+
+/// One family's standing: the overall row, flattened, then one row per league.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FamilyStanding {
+    /// The family.
+    pub family: Family,
+    /// Over every reported league-season.
+    #[serde(flatten)]
+    pub overall: LeaderboardRow,
+    /// Per league, in the report's order (league name order).
+    pub leagues: Vec<LeaderboardRow>,
+    /// The family's refits over all leagues.
+    pub refits: usize,
+    /// Wall time of the family's report (loading, backtests, report), seconds.
+    pub elapsed_s: f64,
+}
+
+/// [`family_leaderboard`]'s result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Leaderboard {
+    /// One standing per family, in the order run.
+    pub standings: Vec<FamilyStanding>,
+    /// Each family's full league report, in the same order.
+    pub reports: Vec<LeagueReport>,
+    /// Wall time of the whole leaderboard, seconds.
+    pub elapsed_s: f64,
+}
+
+fn metrics_error(e: MetricsError) -> BacktestError {
+    BacktestError::InvalidOption {
+        option: "forecasts",
+        reason: e.to_string(),
+    }
+}
+
+/// The priced predictions of the reported seasons of a run: their
+/// divisions and per-match RPS, with an identity for each match
+/// (division, season, date, home, away, outcome) to check that two runs
+/// scored the same matches.
+struct Scored {
+    keys: Vec<(String, String, chrono::NaiveDate, String, String, u32)>,
+    rps: Vec<f64>,
+}
+
+fn scored(run: &ReportRun, seasons: &[String]) -> Result<Scored, BacktestError> {
+    let priced: Vec<_> = priced_predictions(&run.backtest, &run.matches)
+        .into_iter()
+        .filter(|(p, _)| seasons.is_empty() || seasons.contains(&p.season))
+        .collect();
+    let keys = priced
+        .iter()
+        .map(|(p, _)| {
+            (
+                p.division.clone().unwrap_or_default(),
+                p.season.clone(),
+                p.date,
+                p.home.clone(),
+                p.away.clone(),
+                p.outcome,
+            )
+        })
+        .collect();
+    let probabilities: Vec<f64> = priced.iter().flat_map(|(p, _)| p.probabilities).collect();
+    let outcomes: Vec<u32> = priced.iter().map(|(p, _)| p.outcome).collect();
+    let rps = rps_per_forecast(&probabilities, 3, &outcomes).map_err(metrics_error)?;
+    Ok(Scored { keys, rps })
+}
+
+/// The leaderboard row of a report row, with the DM p-value against
+/// Dixon–Coles of the matches at `positions` of the scored series.
+fn row(
+    comparison: &MarketComparison,
+    league: &str,
+    positions: &[usize],
+    family: &Scored,
+    baseline: &Scored,
+) -> Result<LeaderboardRow, BacktestError> {
+    let pick = |s: &Scored| positions.iter().map(|&i| s.rps[i]).collect::<Vec<f64>>();
+    let dm = diebold_mariano(&pick(family), &pick(baseline), 0).map_err(metrics_error)?;
+    Ok(LeaderboardRow {
+        league: league.to_owned(),
+        matches: comparison.matches,
+        rps: comparison.model.rps,
+        log_loss: comparison.model.log_loss,
+        market_rps: comparison.market.rps,
+        gap: comparison.model.rps - comparison.market.rps,
+        dm_p_vs_dixon_coles: dm.p_value,
+        dm_p_vs_market: comparison.dm_p_value,
+    })
+}
+
+/// The standing of one family's run against the Dixon–Coles run's scores.
+fn standing(
+    family: Family,
+    run: &ReportRun,
+    own: &Scored,
+    baseline: &Scored,
+) -> Result<FamilyStanding, BacktestError> {
+    if own.keys != baseline.keys {
+        let at = own
+            .keys
+            .iter()
+            .zip(&baseline.keys)
+            .position(|(a, b)| a != b)
+            .unwrap_or(own.keys.len().min(baseline.keys.len()));
+        return Err(BacktestError::InvalidOption {
+            option: "families",
+            reason: format!(
+                "{} scored {} priced matches and dixon_coles {}; they differ at match {at}",
+                family.name(),
+                own.keys.len(),
+                baseline.keys.len()
+            ),
+        });
+    }
+    let report = &run.report;
+    let all: Vec<usize> = (0..own.rps.len()).collect();
+    let overall = row(&report.overall, "overall", &all, own, baseline)?;
+    let leagues = report
+        .leagues
+        .iter()
+        .map(|comparison| {
+            let positions: Vec<usize> = (0..own.keys.len())
+                .filter(|&i| own.keys[i].0 == comparison.league)
+                .collect();
+            row(comparison, &comparison.league, &positions, own, baseline)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(FamilyStanding {
+        family,
+        overall,
+        leagues,
+        refits: report.refits,
+        elapsed_s: report.elapsed_s,
+    })
+}
+
+/// Runs [`football_data_report`](super::football_data_report) of `dir`
+/// for every family in `families` (with `options.backtest.fit.family` set
+/// to it; everything else as given) and ranks them side by side; see the
+/// module documentation. Dixon–Coles, the baseline of the
+/// `dm_p_vs_dixon_coles` tests, is always run: first when `families` leaves
+/// it out, else where it is listed. Repeated families run once. The
+/// families run one after another, each report's folds in parallel.
+///
+/// Errors: an empty `families` list ([`BacktestError::InvalidOption`]),
+/// any family's report error, or runs that did not score the same matches.
+pub fn family_leaderboard(
+    dir: &Path,
+    options: &LeagueReportOptions,
+    families: &[Family],
+) -> Result<Leaderboard, BacktestError> {
+    let started = Instant::now();
+    if families.is_empty() {
+        return Err(BacktestError::InvalidOption {
+            option: "families",
+            reason: "no family to compare".to_owned(),
+        });
+    }
+    let mut order: Vec<Family> = Vec::new();
+    if !families.contains(&Family::DixonColes) {
+        order.push(Family::DixonColes);
+    }
+    for &family in families {
+        if !order.contains(&family) {
+            order.push(family);
+        }
+    }
+    let cancel = AtomicBool::new(false);
+    let run_of = |family: Family| {
+        let mut options = options.clone();
+        options.backtest.fit.family = family;
+        report_run(dir, &options, &cancel)
+    };
+    let baseline_run = run_of(Family::DixonColes)?;
+    let baseline = scored(&baseline_run, &options.seasons)?;
+    let mut standings = Vec::with_capacity(order.len());
+    let mut reports = Vec::with_capacity(order.len());
+    let mut baseline_run = Some(baseline_run);
+    for family in order {
+        let run = match family {
+            Family::DixonColes => baseline_run.take().ok_or(BacktestError::InvalidOption {
+                option: "families",
+                reason: "dixon_coles listed twice".to_owned(),
+            })?,
+            _ => run_of(family)?,
+        };
+        let own = scored(&run, &options.seasons)?;
+        standings.push(standing(family, &run, &own, &baseline)?);
+        reports.push(run.report);
+    }
+    Ok(Leaderboard {
+        standings,
+        reports,
+        elapsed_s: started.elapsed().as_secs_f64(),
+    })
+}
