@@ -196,7 +196,7 @@ def test_backtest_grid_gives_what_walk_forward_gives_for_every_combination(spark
     for row in grid.itertuples():
         league_matches = matches[matches["Div"] == row.league]
         alone = scoreline.backtest.walk_forward(
-            league_matches, leagues=row.league, seasons=row.season, xi=row.xi, rho=row.family == "dixon_coles", progress=False
+            league_matches, leagues=row.league, seasons=row.season, xi=row.xi, model=row.family, progress=False
         )
         overall = alone.metrics.iloc[0]
         assert row.matches == len(alone.predictions) == 380
