@@ -22,7 +22,7 @@ use crate::data::{
     check_len, days, matches_from_columns, optional_labels, row_of, set_odds, validate_rows,
 };
 use crate::errors::{backtest_error, metrics_error, BacktestError};
-use crate::model::fit_options;
+use crate::model::{family_of, fit_options};
 
 /// A finished walk-forward backtest, with the matches it ran on (the
 /// market report needs their odds).
@@ -107,7 +107,9 @@ fn interruptible<T: Send>(
 /// season of row i is `season_labels[i]` when given, else the season of its
 /// date. `progress(done, total)` is called after each fold, one call at a
 /// time, from worker threads that take the GIL for the call; its first
-/// exception is raised when the run ends. `threads` sizes a dedicated thread pool (default: the
+/// exception is raised when the run ends. Every fold fits `family` (default
+/// `"dixon_coles"`; an unknown name is a `FitError` listing the families).
+/// `threads` sizes a dedicated thread pool (default: the
 /// global one); the result does not depend on it.
 #[pyfunction]
 #[pyo3(signature = (teams, home, away, home_goals, away_goals, dates, *, neutral=None, weights=None,
@@ -116,7 +118,7 @@ fn interruptible<T: Send>(
                     refit_days=None, window_days=None, xi=0.0018, ridge=1e-3, rho=true,
                     home_advantage=true, max_iterations=1000, tolerance=1e-7, warm_start=true,
                     chain_length=16, min_training_matches=100, max_goals=None, truncate=false, threads=None,
-                    progress=None))]
+                    progress=None, family="dixon_coles"))]
 #[allow(clippy::too_many_arguments)]
 pub fn backtest_walk_forward(
     py: Python<'_>,
@@ -152,7 +154,9 @@ pub fn backtest_walk_forward(
     truncate: bool,
     threads: Option<usize>,
     progress: Option<Py<PyAny>>,
+    family: &str,
 ) -> PyResult<PyBacktest> {
+    let family = family_of(family)?;
     let mut matches = matches_from_columns(
         teams,
         home.as_slice()?,
@@ -189,6 +193,7 @@ pub fn backtest_walk_forward(
         refit: refit_of(refit, refit_days)?,
         window_days,
         fit: fit_options(
+            family,
             xi,
             None,
             rho,

@@ -12,20 +12,36 @@ use scoreline_dixon_coles::error::ModelFileError;
 use scoreline_dixon_coles::grid::GridSize;
 use scoreline_dixon_coles::model::file::{Metadata, ModelFile};
 use scoreline_dixon_coles::model::fit::fit;
-use scoreline_dixon_coles::model::options::FitOptions;
+use scoreline_dixon_coles::model::options::{Family, FitOptions};
 use scoreline_dixon_coles::model::params::ParamMode;
 use scoreline_dixon_coles::model::FittedModel;
 use scoreline_dixon_coles::weights::TimeDecay;
 use scoreline_dixon_coles::Error;
 
 use crate::data::{check_len, date_of, decode, matches_from_columns, names};
-use crate::errors::{data_error, fit_error, model_file_error, predict_error, to_py, PredictError};
+use crate::errors::{
+    data_error, fit_error, model_file_error, predict_error, to_py, FitError, PredictError,
+};
 use crate::grid::PyScoreGrid;
+
+/// The family of a name from `Family::name` (`"dixon_coles"`, `"poisson"`,
+/// …), or `FitError` listing every family.
+pub(crate) fn family_of(name: &str) -> PyResult<Family> {
+    Family::from_name(name).ok_or_else(|| {
+        let known: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
+        FitError::new_err(format!(
+            "family: unknown family {name:?}; expected one of {}",
+            known.join(", ")
+        ))
+    })
+}
 
 /// The fit options the Python API exposes (shared by `FittedModel.fit` and
 /// the walk-forward backtest); everything else keeps the engine's default.
+/// `rho` applies to Dixon–Coles only (other families have no ρ).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn fit_options(
+    family: Family,
     xi: f64,
     reference_date: Option<NaiveDate>,
     rho: bool,
@@ -51,11 +67,12 @@ pub(crate) fn fit_options(
         ridge,
         max_iterations,
         gradient_tolerance: tolerance,
+        family,
         ..Default::default()
     }
 }
 
-/// A fitted Dixon–Coles model (the engine's `FittedModel`).
+/// A fitted goal model of any family (the engine's `FittedModel`).
 #[pyclass(module = "scoreline._scoreline", name = "FittedModel", frozen)]
 pub struct PyFittedModel {
     pub(crate) inner: Arc<FittedModel>,
@@ -79,11 +96,12 @@ impl PyFittedModel {
 
 #[pymethods]
 impl PyFittedModel {
-    /// Fits a model to match columns. Goals are floats checked to be whole
-    /// numbers; dates are days since 1970-01-01.
+    /// Fits a model of `family` (default `"dixon_coles"`) to match columns.
+    /// Goals are floats checked to be whole numbers; dates are days since
+    /// 1970-01-01. `rho=False` fixes ρ = 0 (Dixon–Coles only).
     #[staticmethod]
     #[pyo3(signature = (teams, home, away, home_goals, away_goals, dates, *, neutral=None, weights=None,
-                        xi=0.0018, reference_date=None, rho=true, home_advantage=true, ridge=0.0,
+                        family="dixon_coles", xi=0.0018, reference_date=None, rho=true, home_advantage=true, ridge=0.0,
                         max_iterations=1000, tolerance=1e-7, max_goals_cap=50))]
     #[allow(clippy::too_many_arguments)]
     fn fit(
@@ -96,6 +114,7 @@ impl PyFittedModel {
         dates: PyReadonlyArray1<'_, i64>,
         neutral: Option<PyReadonlyArray1<'_, bool>>,
         weights: Option<PyReadonlyArray1<'_, f64>>,
+        family: &str,
         xi: f64,
         reference_date: Option<i64>,
         rho: bool,
@@ -105,6 +124,7 @@ impl PyFittedModel {
         tolerance: f64,
         max_goals_cap: u32,
     ) -> PyResult<Self> {
+        let family = family_of(family)?;
         let matches = matches_from_columns(
             teams,
             home.as_slice()?,
@@ -119,6 +139,7 @@ impl PyFittedModel {
             .map(|d| date_of(d, 0, "reference_date"))
             .transpose()?;
         let options = fit_options(
+            family,
             xi,
             reference_date,
             rho,
@@ -392,7 +413,27 @@ impl PyFittedModel {
         self.inner.teams().names().to_vec()
     }
 
-    /// The parameters: attack and defence (dicts by team), intercept, home_advantage, rho.
+    /// The family's name (`"dixon_coles"`, `"poisson"`, `"negative_binomial"`, …).
+    #[getter]
+    fn family(&self) -> &'static str {
+        self.inner.family().name()
+    }
+
+    /// The names of the family's extra parameters, in order (`["rho"]` for
+    /// Dixon–Coles, `["dispersion"]` for the negative binomial, `[]` for Poisson).
+    #[getter]
+    fn extra_names(&self) -> Vec<&'static str> {
+        self.inner
+            .family()
+            .extra_parameters()
+            .iter()
+            .map(|e| e.name)
+            .collect()
+    }
+
+    /// The parameters: attack and defence (dicts by team), intercept,
+    /// home_advantage and the family's extra parameters by name (`rho` for
+    /// Dixon–Coles, `dispersion` for the negative binomial, …).
     #[getter]
     fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let p = self.inner.parameters();
@@ -409,7 +450,10 @@ impl PyFittedModel {
         d.set_item("defence", by_team(&p.defence)?)?;
         d.set_item("intercept", p.intercept)?;
         d.set_item("home_advantage", p.home_advantage)?;
-        d.set_item("rho", p.rho)?;
+        let family = self.inner.family();
+        for (e, v) in family.extra_parameters().iter().zip(family.extra_values(p)) {
+            d.set_item(e.name, v)?;
+        }
         Ok(d)
     }
 
@@ -435,6 +479,24 @@ impl PyFittedModel {
         d.set_item("attack_se", se(|r| r.attack_se))?;
         d.set_item("defence_se", se(|r| r.defence_se))?;
         Ok(d)
+    }
+
+    /// Standard errors of the family's extra parameters by name (`None` for
+    /// one held fixed or on its bound; `None` overall when not computed).
+    fn extra_standard_errors<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(s) = self.inner.standard_errors() else {
+            return Ok(None);
+        };
+        let d = PyDict::new(py);
+        let family = self.inner.family();
+        if family.is_dixon_coles() {
+            d.set_item("rho", s.rho)?;
+        } else {
+            for (e, v) in family.extra_parameters().iter().zip(&s.extra) {
+                d.set_item(e.name, *v)?;
+            }
+        }
+        Ok(Some(d))
     }
 
     /// Standard errors of the scalar parameters: intercept, home_advantage, rho (None when fixed).

@@ -121,6 +121,19 @@ def test_a_group_that_cannot_be_fitted_gets_an_error_not_a_failed_job(spark: Spa
         scoreline_spark.fit_by_group(spark.createDataFrame(rows), by="Div", model="weibull")
 
 
+def test_fit_by_group_fits_any_family_and_load_models_returns_its_class(spark_matches: Any, matches: pd.DataFrame) -> None:
+    assert list(scoreline_spark.FAMILIES) == list(scoreline.FAMILIES)
+    for model in ("negative_binomial", scoreline.ConwayMaxwellPoisson, scoreline.ZeroInflatedPoisson(xi=0.001)):
+        fits = scoreline_spark.fit_by_group(spark_matches.filter("Div = 'E0'"), by="Div", model=model).toPandas()
+        cls = scoreline.FAMILIES[model] if isinstance(model, str) else (model if isinstance(model, type) else type(model))
+        assert fits["family"].tolist() == [cls.family]
+        loaded = scoreline_spark.load_models(fits)["E0"]
+        assert type(loaded) is cls
+        options = model._options() if isinstance(model, scoreline.GoalModel) else {}
+        alone = cls(**options).fit(matches[matches["Div"] == "E0"])
+        assert loaded.loglik == pytest.approx(alone.loglik, rel=1e-12, abs=1e-9)
+
+
 def test_the_single_model_flavour_scores_through_spark_udf_without_neutral(
     spark: SparkSession, models: dict[Any, scoreline.DixonColes], tracking: None
 ) -> None:
@@ -196,7 +209,7 @@ def test_backtest_grid_gives_what_walk_forward_gives_for_every_combination(spark
     for row in grid.itertuples():
         league_matches = matches[matches["Div"] == row.league]
         alone = scoreline.backtest.walk_forward(
-            league_matches, leagues=row.league, seasons=row.season, xi=row.xi, rho=row.family == "dixon_coles", progress=False
+            league_matches, leagues=row.league, seasons=row.season, xi=row.xi, model=row.family, progress=False
         )
         overall = alone.metrics.iloc[0]
         assert row.matches == len(alone.predictions) == 380

@@ -50,6 +50,26 @@ def backtest_and_bet(matches: Any) -> float:
     return betting.final_bankroll
 
 
+def compare_families(matches: Any, path: str) -> dict[str, float]:
+    """Fits every family, ranks them by AIC, backtests one by name and reloads a file of any family."""
+    aic: dict[str, float] = {}
+    for name, cls in scoreline.FAMILIES.items():
+        model: scoreline.GoalModel = cls(xi=0.0, ridge=0.01).fit(matches, date=None)
+        aic[name] = model.aic
+        boundary: list[str] = model.summary()["at_boundary"]
+        print(name, model.loglik, model.bic, model.n_params, boundary, model.params)
+    nb: scoreline.NegativeBinomial = scoreline.NegativeBinomial(xi=0.0).fit(matches, date=None)
+    nb.save(path)
+    loaded: scoreline.GoalModel = scoreline.load_model(path)
+    same: scoreline.NegativeBinomial = scoreline.NegativeBinomial.load(path)
+    family: str = loaded.fitted_model.family
+    result = scoreline.backtest.walk_forward(matches, model="poisson", ridge=1e-3)
+    by_class = scoreline.backtest.walk_forward(matches, model=scoreline.ConwayMaxwellPoisson)
+    by_instance = scoreline.backtest.walk_forward(matches, model=scoreline.ZeroInflatedPoisson(xi=0.001))
+    print(family, same.family, result.skipped, by_class.skipped, by_instance.skipped)
+    return aic
+
+
 def plot_fixture(model: scoreline.DixonColes, home: str, away: str) -> str:
     """Draws a score grid through the lazily loaded ``scoreline.plot``; returns the title."""
     from matplotlib.axes import Axes

@@ -1,4 +1,5 @@
-"""scoreline: a football probability engine — exact, fast Dixon–Coles fits,
+"""scoreline: a football probability engine — exact, fast fits of seven
+goal-model families (Dixon–Coles and six more),
 score grids and betting markets, with metrics and calibration.
 
 Every computation runs in Rust (the native module ``scoreline._scoreline``);
@@ -36,7 +37,21 @@ from ._scoreline import (
     __version__,
 )
 from .data import read_football_data
-from .model import DixonColes, NotFittedError
+from .model import (
+    FAMILIES,
+    BivariatePoisson,
+    ConwayMaxwellPoisson,
+    DixonColes,
+    GoalModel,
+    NegativeBinomial,
+    NotFittedError,
+    Poisson,
+    WeibullCopula,
+    ZeroInflatedPoisson,
+    load_model,
+    model_class,
+    model_from_json,
+)
 
 if TYPE_CHECKING:
     from . import mlflow as mlflow
@@ -47,27 +62,38 @@ if TYPE_CHECKING:
 _LAZY_SUBMODULES = ("mlflow", "plot", "spark")
 
 __all__ = [
+    "FAMILIES",
     "BacktestError",
     "BettingError",
+    "BivariatePoisson",
     "CalibrationError",
+    "ConwayMaxwellPoisson",
     "DataError",
     "DixonColes",
     "FitError",
     "FittedModel",
+    "GoalModel",
     "MetricsError",
     "ModelFileError",
+    "NegativeBinomial",
     "NotFittedError",
     "OddsError",
     "OptionalDependencyError",
+    "Poisson",
     "PredictError",
     "ScoreGrid",
     "ScorelineError",
     "UnknownTeamError",
+    "WeibullCopula",
+    "ZeroInflatedPoisson",
     "__version__",
     "backtest",
     "betting",
     "calibration",
+    "load_model",
     "metrics",
+    "model_class",
+    "model_from_json",
     "odds",
     "read_football_data",
     "slate",

@@ -26,6 +26,7 @@ import numpy as np
 from . import _columns as col
 from . import _optional
 from . import _scoreline as _native
+from .model import GoalModel, model_class
 
 __all__ = ["BacktestResult", "ProgressCallback", "football_data_report", "market_report", "tune_xi", "walk_forward"]
 
@@ -139,6 +140,20 @@ def _progress_callback(progress: bool | ProgressCallback) -> tuple[ProgressCallb
     return update, close
 
 
+def _model_spec(model: Any) -> tuple[str, GoalModel | None]:
+    """The family name of ``walk_forward``'s ``model`` and, for an instance,
+    the instance (whose options are used)."""
+    if isinstance(model, GoalModel):
+        return model.family, model
+    if isinstance(model, type) and issubclass(model, GoalModel) and model.family:
+        return model.family, None
+    if isinstance(model, str):
+        return model_class(model).family, None
+    raise _native.BacktestError(
+        f"model = {model!r}: give a family name, a model class (e.g. scoreline.NegativeBinomial) or an unfitted instance"
+    )
+
+
 def walk_forward(
     data: Any,
     *,
@@ -167,8 +182,10 @@ def walk_forward(
     season: Any = "Season",
     neutral: Any = None,
     weights: Any = None,
+    model: str | type[GoalModel] | GoalModel = "dixon_coles",
 ) -> BacktestResult:
-    """Walk-forward backtest of the Dixon–Coles model on played matches.
+    """Walk-forward backtest of a goal model (Dixon–Coles by default) on
+    played matches.
 
     The matches are sorted by date. The ones to predict are cut into folds
     by ``refit`` — ``"matchday"`` (a run of dates within 3 days, the
@@ -193,7 +210,13 @@ def walk_forward(
     xi, ridge, rho, home_advantage, max_goals, truncate : the model, as in
         :class:`scoreline.DixonColes`, except that ``ridge`` defaults to 1e-3:
         over hundreds of refits some fold sees a side that has not scored
-        yet, whose unpenalised attack diverges.
+        yet, whose unpenalised attack diverges. ``rho`` applies to
+        Dixon–Coles only.
+    model : the family every fold fits: a family name (``"poisson"``,
+        ``"negative_binomial"``, … — ``scoreline.FAMILIES``), a class
+        (``scoreline.NegativeBinomial``), or an unfitted instance, whose
+        options (xi, ridge, home_advantage, rho, max_goals, truncate,
+        max_iterations, tolerance) then replace the keyword arguments above.
     progress : show a tqdm bar when tqdm is installed (nothing otherwise), or
         a callable ``progress(done, total)`` called after each fold (from
         worker threads; an exception it raises is re-raised at the end).
@@ -243,6 +266,13 @@ def walk_forward(
     refit_kind, refit_days = _refit(refit)
     if threads is not None and (isinstance(threads, bool) or int(threads) < 1):
         raise _native.BacktestError(f"threads = {threads!r}: give at least 1 (or None for every core)")
+    family, instance = _model_spec(model)
+    max_iterations, tolerance = 1000, 1e-7
+    if instance is not None:
+        xi, ridge, home_advantage = instance.xi, instance.ridge, instance.home_advantage
+        max_goals, truncate = instance.max_goals, instance.truncate
+        max_iterations, tolerance = instance.max_iterations, instance.tolerance
+        rho = instance._estimates_rho()
     callback, close = _progress_callback(progress)
     try:
         native = _native.backtest_walk_forward(
@@ -265,6 +295,9 @@ def walk_forward(
             ridge=ridge,
             rho=rho,
             home_advantage=home_advantage,
+            max_iterations=max_iterations,
+            tolerance=tolerance,
+            family=family,
             warm_start=warm_start,
             chain_length=chain_length,
             min_training_matches=min_training_matches,

@@ -52,7 +52,7 @@ except ModuleNotFoundError as _exc:
     raise missing("scoreline.mlflow", "mlflow", "mlflow") from _exc
 
 from ._scoreline import DataError, ScorelineError
-from .model import DixonColes
+from .model import GoalModel, load_model, model_class, model_from_json
 
 OUTPUT_COLUMNS = ["p_home", "p_draw", "p_away", "xg_home", "xg_away", "p_over_2_5", "p_btts"]
 
@@ -109,7 +109,7 @@ def _require_columns(fixtures: pd.DataFrame, names: list[str]) -> None:
         raise DataError(f"model input lacks column(s) {absent}; expected {', '.join(names)}[, neutral]")
 
 
-def predict_frame(model: DixonColes, fixtures: pd.DataFrame, calibrator: Any = None) -> pd.DataFrame:
+def predict_frame(model: GoalModel, fixtures: pd.DataFrame, calibrator: Any = None) -> pd.DataFrame:
     """The flavour's output for a DataFrame of fixtures (``home_team, away_team[, neutral]``)."""
     _require_columns(fixtures, ["home_team", "away_team"])
     neutral, errors = neutral_flags(fixtures)
@@ -129,7 +129,7 @@ class ScorelineModel(mlflow.pyfunc.PythonModel):  # type: ignore[misc]
 
     def load_context(self, context: Any) -> None:
         """Reads the artifacts."""
-        self._model = DixonColes.load(context.artifacts["model"])
+        self._model = load_model(context.artifacts["model"])
         self._calibrator = None
         path = context.artifacts.get("calibrator")
         if path:
@@ -144,14 +144,15 @@ class ScorelineModel(mlflow.pyfunc.PythonModel):  # type: ignore[misc]
 
 
 def log_model(
-    model: DixonColes,
+    model: GoalModel,
     name: str,
     calibrator: Any = None,
     input_example: pd.DataFrame | None = None,
     registered_model_name: str | None = None,
 ) -> Any:
-    """Logs ``model`` to the active run (starting one if needed) as a pyfunc
-    model called ``name``, with a signature and input example; returns
+    """Logs ``model`` (of any family) to the active run (starting one if
+    needed) as a pyfunc model called ``name`` (its ``load_context`` reads the
+    file with :func:`scoreline.load_model`, so the family's class comes back), with a signature and input example; returns
     MLflow's ``ModelInfo``."""
     if input_example is None:
         teams = model.teams
@@ -187,7 +188,7 @@ def _input_schema(group_column: str | None = None) -> Schema:
     return Schema(columns)
 
 
-def predict_groups(models: Mapping[str, DixonColes], fixtures: pd.DataFrame, group_column: str = "league") -> pd.DataFrame:
+def predict_groups(models: Mapping[str, GoalModel], fixtures: pd.DataFrame, group_column: str = "league") -> pd.DataFrame:
     """The model set's output: per row, the model of its ``group_column``
     value prices ``home_team`` v ``away_team`` (``neutral`` optional);
     columns :data:`OUTPUT_COLUMNS` and ``error``. A row that cannot be
@@ -248,7 +249,7 @@ def predict_groups(models: Mapping[str, DixonColes], fixtures: pd.DataFrame, gro
     return frame
 
 
-def _model_set_json(models: Mapping[Any, DixonColes], group_column: str) -> str:
+def _model_set_json(models: Mapping[Any, GoalModel], group_column: str) -> str:
     return json.dumps(
         {
             "format": MODEL_SET_FORMAT,
@@ -259,7 +260,7 @@ def _model_set_json(models: Mapping[Any, DixonColes], group_column: str) -> str:
     )
 
 
-def load_model_set(text: str) -> tuple[dict[str, DixonColes], str]:
+def load_model_set(text: str) -> tuple[dict[str, GoalModel], str]:
     """The models and the group column of a model-set artifact (``ModelFileError`` if it is not one)."""
     from ._scoreline import ModelFileError
 
@@ -274,7 +275,7 @@ def load_model_set(text: str) -> tuple[dict[str, DixonColes], str]:
     models = doc.get("models")
     if not isinstance(models, dict) or not models:
         raise ModelFileError("invalid model set: models must be a non-empty object")
-    return {str(k): DixonColes.from_json(v) for k, v in models.items()}, str(doc.get("group_column", "league"))
+    return {str(k): model_from_json(v) for k, v in models.items()}, str(doc.get("group_column", "league"))
 
 
 class ScorelineModelSet(mlflow.pyfunc.PythonModel):  # type: ignore[misc]
@@ -291,7 +292,7 @@ class ScorelineModelSet(mlflow.pyfunc.PythonModel):  # type: ignore[misc]
 
 
 def log_models(
-    models: Mapping[Any, DixonColes],
+    models: Mapping[Any, GoalModel],
     name: str,
     *,
     group_column: str = "league",
@@ -339,8 +340,19 @@ def log_models(
         )
 
 
-def _options_json(model: DixonColes) -> str:
+def _options_json(model: GoalModel) -> str:
     return json.dumps(model._options())
+
+
+def _model_spec(model: Any, options: Mapping[str, Any]) -> tuple[type[GoalModel], dict[str, Any]]:
+    """The class and options of ``train_and_register``'s ``model``."""
+    if isinstance(model, GoalModel):
+        return type(model), {**model._options(), **options}
+    if isinstance(model, type) and issubclass(model, GoalModel) and model.family:
+        return model, dict(options)
+    if isinstance(model, str):
+        return model_class(model), dict(options)
+    raise DataError(f"model = {model!r}: give a family name, a model class or an unfitted instance")
 
 
 def _outcomes(home_goals: Any, away_goals: Any) -> np.ndarray:
@@ -360,6 +372,7 @@ def train_and_register(
     home_goals: str = "FTHG",
     away_goals: str = "FTAG",
     date: str = "Date",
+    model: str | type[GoalModel] | GoalModel = "dixon_coles",
     **model_options: Any,
 ) -> dict[str, Any]:
     """Fits a model on all but the latest ``holdout_fraction`` of matches (by
@@ -368,6 +381,9 @@ def train_and_register(
     and moves the ``champion`` alias to it only when its holdout RPS beats
     the current champion's on the same matches with a Diebold–Mariano
     p-value below ``p_value_threshold`` (or when there is no champion yet).
+    ``model`` is the family (a name such as ``"negative_binomial"``, a class
+    or an unfitted instance whose options are used); ``model_options`` are
+    its class's options on top. The champion may be of another family.
     Returns what it decided and why."""
     from . import metrics
 
@@ -376,13 +392,14 @@ def train_and_register(
     data = df.sort_values(date, kind="stable").reset_index(drop=True)
     cut = round(len(data) * (1.0 - holdout_fraction))
     train, holdout = data.iloc[:cut], data.iloc[cut:]
-    model = DixonColes(**model_options).fit(train, home=home, away=away, home_goals=home_goals, away_goals=away_goals, date=date)
-    known = set(model.teams)
+    model_cls, options = _model_spec(model, model_options)
+    fitted = model_cls(**options).fit(train, home=home, away=away, home_goals=home_goals, away_goals=away_goals, date=date)
+    known = set(fitted.teams)
     holdout = holdout[holdout[home].isin(known) & holdout[away].isin(known)].reset_index(drop=True)
     if len(holdout) < 10:
         raise DataError(f"only {len(holdout)} holdout matches between teams seen in training; use more data")
     outcomes = _outcomes(holdout[home_goals], holdout[away_goals])
-    probs = model.predict_proba(holdout[home].tolist(), holdout[away].tolist())
+    probs = fitted.predict_proba(holdout[home].tolist(), holdout[away].tolist())
     scores = {
         "holdout_rps": metrics.rps(probs, outcomes),
         "holdout_brier": metrics.brier(probs, outcomes),
@@ -392,9 +409,9 @@ def train_and_register(
     }
     client = mlflow.MlflowClient()
     with mlflow.start_run() as run:
-        mlflow.log_params({**model._options(), "train_matches": len(train), "holdout_matches": len(holdout)})
-        mlflow.log_metrics({**scores, "train_log_likelihood": model.loglik})
-        info = log_model(model, "model", registered_model_name=name)
+        mlflow.log_params({"family": fitted.family, **fitted._options(), "train_matches": len(train), "holdout_matches": len(holdout)})
+        mlflow.log_metrics({**scores, "train_log_likelihood": fitted.loglik})
+        info = log_model(fitted, "model", registered_model_name=name)
         version = str(info.registered_model_version)
     try:
         champion = client.get_model_version_by_alias(name, "champion")

@@ -7,7 +7,8 @@ Needs ``pip install "scoreline[spark]"`` (pyspark, pyarrow, pandas, MLflow).
 
 - :func:`fit_by_group` fits one model per group (``by="Div"``) and returns a
   Spark DataFrame of model files, one row per group;
-  :func:`load_models` brings them back as ``{group: DixonColes}``.
+  :func:`load_models` brings them back as ``{group: model}`` (each of its
+  family's class: ``DixonColes``, ``NegativeBinomial``, …).
 - :func:`scoreline.mlflow.log_models` logs those models as one MLflow model
   whose ``spark_udf`` picks each row's model by its league and returns a
   struct ``p_home, p_draw, p_away, xg_home, xg_away, p_over_2_5, p_btts,
@@ -49,12 +50,15 @@ except ModuleNotFoundError as _exc:
 
 from . import backtest as _backtest
 from ._scoreline import BacktestError, DataError, FitError, ScorelineError
-from .model import DixonColes
+from .model import FAMILIES as _MODEL_CLASSES
+from .model import GoalModel, model_from_json
 
 __all__ = ["FAMILIES", "GRID_METRICS", "backtest_grid", "fit_by_group", "load_models", "plan_grid", "run_combination"]
 
-#: The model families the engine fits today, as the options that select them.
-FAMILIES: dict[str, dict[str, Any]] = {"dixon_coles": {"rho": True}, "poisson": {"rho": False}}
+#: Every model family the engine fits, by name, as its class
+#: (``scoreline.FAMILIES``): the values of ``backtest_grid``'s
+#: ``params={"family": [...]}`` and of ``fit_by_group``'s ``model``.
+FAMILIES: dict[str, type[GoalModel]] = dict(_MODEL_CLASSES)
 
 #: What :func:`fit_by_group` adds to the group key columns.
 FIT_COLUMNS = [
@@ -71,24 +75,24 @@ FIT_COLUMNS = [
 GRID_METRICS = ["rps", "brier", "log_loss", "accuracy", "ece"]
 
 
-def _family_options(family: str) -> dict[str, Any]:
+def _family_class(family: str) -> type[GoalModel]:
     try:
-        return dict(FAMILIES[family])
-    except KeyError:
+        return FAMILIES[family]
+    except (KeyError, TypeError):
         raise DataError(f"unknown model family {family!r}; available: {', '.join(FAMILIES)}") from None
 
 
-def _model_options(model: Any, options: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The family name and the ``DixonColes`` options of a ``model`` argument
-    (a family name, an unfitted or fitted ``DixonColes``, or the class)."""
+def _model_options(model: Any, options: Mapping[str, Any]) -> tuple[type[GoalModel], dict[str, Any]]:
+    """The model class and its options of a ``model`` argument (a family
+    name, a class such as ``NegativeBinomial``, or an unfitted or fitted
+    instance whose options are used), with ``options`` on top."""
     if isinstance(model, str):
-        return model, {**_family_options(model), **options}
-    if model is DixonColes:
-        model = DixonColes()
-    if isinstance(model, DixonColes):
-        merged = {**model._options(), **options}
-        return ("dixon_coles" if merged.get("rho", True) else "poisson"), merged
-    raise DataError(f"model = {model!r}: expected a family name ({', '.join(FAMILIES)}) or a DixonColes")
+        return _family_class(model), dict(options)
+    if isinstance(model, type) and issubclass(model, GoalModel) and model.family:
+        return model, dict(options)
+    if isinstance(model, GoalModel):
+        return type(model), {**model._options(), **options}
+    raise DataError(f"model = {model!r}: expected a family name ({', '.join(FAMILIES)}), a model class or instance")
 
 
 def _keys(by: str | Iterable[str]) -> list[str]:
@@ -116,9 +120,10 @@ def fit_by_group(
     ``groupBy(by).applyInPandas``: each group is one pandas frame on an
     executor, fitted by the Rust engine there.
 
-    ``model`` is a family name (``"dixon_coles"`` or ``"poisson"``), a
-    ``DixonColes`` whose options are used, or the class; ``options`` are
-    ``DixonColes`` options (``xi``, ``ridge``…) on top. Rows with unplayed
+    ``model`` is a family name (a key of :data:`FAMILIES`: ``"dixon_coles"``,
+    ``"negative_binomial"``, …), a model class (``scoreline.Poisson``), or an
+    instance whose options are used; ``options`` are the class's options
+    (``xi``, ``ridge``…) on top. Rows with unplayed
     fixtures (null goals) are left out of each fit.
 
     Returns a Spark DataFrame with the key columns and ``family``,
@@ -129,8 +134,9 @@ def fit_by_group(
     Nothing runs until the result is used (Spark is lazy).
     """
     keys = _keys(by)
-    family, model_options = _model_options(model, options)
-    DixonColes(**model_options)  # bad options fail here, on the driver
+    model_cls, model_options = _model_options(model, options)
+    family = model_cls.family
+    model_cls(**model_options)  # bad options fail here, on the driver
     columns = {"home": home, "away": away, "home_goals": home_goals, "away_goals": away_goals, "date": date}
     if neutral is not None:
         columns["neutral"] = neutral
@@ -146,7 +152,7 @@ def fit_by_group(
         row.update({n: None for n, _ in FIT_COLUMNS}, family=family)
         played = frame.dropna(subset=[home_goals, away_goals])
         try:
-            fitted = DixonColes(**model_options).fit(played, **columns)
+            fitted = model_cls(**model_options).fit(played, **columns)
             fingerprint = json.loads(fitted.fitted_model.fingerprint_json())
             row.update(
                 fingerprint=None if fingerprint is None else fingerprint.get("sha256"),
@@ -162,9 +168,10 @@ def fit_by_group(
     return df.select(*keys, *columns.values()).groupBy(*keys).applyInPandas(fit_group, schema=schema)
 
 
-def load_models(fits: Any, *, errors: str = "raise") -> dict[Any, DixonColes]:
+def load_models(fits: Any, *, errors: str = "raise") -> dict[Any, GoalModel]:
     """The models of :func:`fit_by_group`'s result (a Spark or pandas
-    DataFrame, or its collected rows) as ``{group: DixonColes}``; the group
+    DataFrame, or its collected rows) as ``{group: model}``, each of its
+    family's class (as :func:`scoreline.load_model` picks it); the group
     is the key value, or a tuple of them with several key columns.
 
     A group whose fit failed raises ``FitError`` naming it (``errors="raise"``)
@@ -178,7 +185,7 @@ def load_models(fits: Any, *, errors: str = "raise") -> dict[Any, DixonColes]:
     else:
         rows = [r.asDict() if hasattr(r, "asDict") else dict(r) for r in fits]
     result_names = {n for n, _ in FIT_COLUMNS}
-    models: dict[Any, DixonColes] = {}
+    models: dict[Any, GoalModel] = {}
     for row in rows:
         if "model" not in row:
             raise DataError(f"load_models: a row without a model column ({sorted(row)}); pass fit_by_group's result")
@@ -188,7 +195,7 @@ def load_models(fits: Any, *, errors: str = "raise") -> dict[Any, DixonColes]:
             if errors == "raise":
                 raise FitError(f"group {key!r}: {row.get('error')}")
             continue
-        models[key] = DixonColes.from_json(row["model"])
+        models[key] = model_from_json(row["model"])
     return models
 
 
@@ -218,11 +225,11 @@ def _spark_type(values: list[Any]) -> T.DataType:
 
 
 def _walk_forward_options(combo: Mapping[str, Any], fixed: Mapping[str, Any]) -> dict[str, Any]:
-    """``walk_forward`` keywords of one combination (``family`` becomes its options)."""
+    """``walk_forward`` keywords of one combination (``family`` becomes ``model``)."""
     options = {**fixed, **combo}
     family = options.pop("family", None)
     if family is not None:
-        options.update(_family_options(str(family)))
+        options["model"] = _family_class(str(family)).family
     return options
 
 
