@@ -8,6 +8,7 @@
 //! `target/bench/report.json`.
 
 pub mod engine;
+pub mod families;
 pub mod python;
 pub mod scoring;
 pub mod spark;

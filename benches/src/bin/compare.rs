@@ -1,7 +1,7 @@
 //! `make bench`: every side-by-side row, printed and written to `target/bench/report.json`.
 //!
 //! Flags: `--quick` (fewer repetitions on both sides) and `--only AREA`
-//! (`engine`, `scoring`, `python` or `spark`) to run one area.
+//! (`engine`, `families`, `scoring`, `python` or `spark`) to run one area.
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -17,6 +17,9 @@ fn main() {
     if wanted("engine") {
         rows.extend(scoreline_benches::engine::rows(quick));
     }
+    if wanted("families") {
+        rows.extend(scoreline_benches::families::rows(quick));
+    }
     if wanted("scoring") {
         rows.extend(scoreline_benches::scoring::rows(quick));
     }
@@ -27,7 +30,7 @@ fn main() {
         rows.extend(scoreline_benches::spark::rows(quick));
     }
     if rows.is_empty() {
-        eprintln!("no bench rows: --only takes engine, scoring, python or spark");
+        eprintln!("no bench rows: --only takes engine, families, scoring, python or spark");
         std::process::exit(2);
     }
     scoreline_benches::print_table(&rows);
