@@ -265,3 +265,24 @@ fn lbfgs_is_refused_for_families_with_bounds() {
     .unwrap_err();
     assert!(err.to_string().contains("Newton"), "{err}");
 }
+
+#[test]
+fn a_warm_start_whose_extras_do_not_fit_the_new_data_starts_them_afresh() {
+    // With ν < 1 the CMP rate (m + (ν − 1)/(2ν))^ν needs m > (1 − ν)/(2ν):
+    // a warm start at ν = 0.4 cannot price a side expected to score less
+    // than 0.75 goals, as in any Premier League season. Found by the
+    // families' leaderboard (walk-forward warm starts on D1 and SP1).
+    let data = season("E0", "2324");
+    let options = FitOptions {
+        family: Family::ConwayMaxwellPoisson,
+        ..Default::default()
+    };
+    let model = fit(&data, &options).unwrap();
+    let text = reseal(&model.to_json().unwrap(), |m| {
+        m["parameters"]["extra"] = serde_json::json!([0.4]);
+        m["standard_errors"] = serde_json::Value::Null;
+    });
+    let previous = FittedModel::from_json(&text).unwrap();
+    let refit = fit_from(&data, &options, &previous).unwrap();
+    assert!((refit.summary().log_likelihood - model.summary().log_likelihood).abs() < 1e-6);
+}

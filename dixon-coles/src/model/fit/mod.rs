@@ -290,17 +290,27 @@ fn fit_kernel<T: Kernel<E, K>, const E: usize, const K: usize>(
         }
     };
     let first_extra = problem.first_extra();
-    let mut theta0: Vec<f64> = Vec::with_capacity(problem.dimension());
-    theta0.extend_from_slice(&start.attack);
-    theta0.extend_from_slice(&start.defence);
-    theta0.push(start.intercept);
-    if problem.home_advantage_index().is_some() {
-        theta0.push(start.home_advantage);
-    }
-    theta0.extend_from_slice(&start.extra);
-    debug_assert_eq!(theta0.len(), first_extra + E);
+    let pack = |extra: &[f64]| {
+        let mut theta: Vec<f64> = Vec::with_capacity(problem.dimension());
+        theta.extend_from_slice(&start.attack);
+        theta.extend_from_slice(&start.defence);
+        theta.push(start.intercept);
+        if problem.home_advantage_index().is_some() {
+            theta.push(start.home_advantage);
+        }
+        theta.extend_from_slice(extra);
+        debug_assert_eq!(theta.len(), first_extra + E);
+        theta
+    };
+    let mut theta0 = pack(&start.extra);
     if !problem.objective(&theta0).is_finite() {
-        return Err(FitError::InfeasibleStart);
+        // A warm start's extras may not fit the new data (e.g. a CMP ν < 1
+        // leaves no valid rate for a side expected to score almost
+        // nothing): start them where a cold fit does.
+        theta0 = pack(&T::START);
+        if !problem.objective(&theta0).is_finite() {
+            return Err(FitError::InfeasibleStart);
+        }
     }
     let report = newton(
         &problem,
