@@ -249,3 +249,17 @@ def test_mlflow_model_sets_and_train_and_register_take_any_family(
     assert type(champion) is scoreline.ZeroInflatedPoisson and champion.xi == 0.001
     run = mlflow.MlflowClient().get_run(outcome["run_id"])
     assert run.data.params["family"] == "zero_inflated_poisson"
+
+
+def test_k_counts_what_the_fit_estimated_even_for_a_file_without_python_options(season_2324: pd.DataFrame) -> None:
+    model = scoreline.DixonColes(rho=False, home_advantage=False).fit(season_2324)
+    n_teams = len(model.teams)
+    assert model.n_params == 2 * n_teams - 1
+    # The engine's own file (no python_options): the class's defaults say ρ
+    # and γ are estimated, but this fit held both at 0.
+    bare = scoreline.model_from_json(model.fitted_model.to_json())
+    assert bare.rho is True and bare.home_advantage is True
+    assert bare.n_params == 2 * n_teams - 1
+    assert bare.aic == pytest.approx(2 * (2 * n_teams - 1) - 2 * model.loglik, rel=1e-15)
+    nb = scoreline.NegativeBinomial(home_advantage=False).fit(season_2324)
+    assert scoreline.model_from_json(nb.fitted_model.to_json()).n_params == 2 * n_teams - 2 + 1 + 1

@@ -254,12 +254,12 @@ class GoalModel:
         ended on its bound (``summary()["at_boundary"]``) still counts: it
         was estimated, its maximum just lies there (penaltyblog counts the
         same way)."""
-        n_teams = len(self.teams)
-        extras = sum(1 for name in self.extra_names if self._extra_estimated(name))
-        return 2 * n_teams - 2 + 1 + int(self.home_advantage) + extras
-
-    def _extra_estimated(self, name: str) -> bool:
-        return True
+        # From the options the fit ran with (stored in the model file), so a
+        # file written without this class's options (by Rust, say) counts right.
+        options = json.loads(self.fitted_model.options_json())
+        free = {name: options.get(name) == "free" for name in ("home_advantage", "rho")}
+        extras = sum(1 for name in self.extra_names if name != "rho" or free["rho"])
+        return 2 * len(self.teams) - 2 + 1 + int(free["home_advantage"]) + extras
 
     @property
     def aic(self) -> float:
@@ -452,9 +452,6 @@ class DixonColes(GoalModel):
         )
 
     def _estimates_rho(self) -> bool:
-        return self.rho
-
-    def _extra_estimated(self, name: str) -> bool:
         return self.rho
 
     def _options(self) -> dict[str, Any]:
