@@ -196,7 +196,7 @@ fn chosen_families(names: &[String]) -> Vec<Family> {
 
 fn print_leaderboard_row(family: Family, row: &LeaderboardRow) {
     println!(
-        "  {:<24} {:>6}  {:.4}  {:.4}  {:.4}  {:+.4}  {:>8.3}  {:>8.3}",
+        "  {:<24} {:>7}  {:>6.4}  {:>7.4}  {:>6.4}  {:>+7.4}  {:>10.3}  {:>10.3}",
         family.name(),
         row.matches,
         row.rps,
@@ -209,8 +209,10 @@ fn print_leaderboard_row(family: Family, row: &LeaderboardRow) {
 }
 
 fn print_leaderboard(board: &Leaderboard) {
-    let header =
-        "  family                   matches  RPS     logloss market  gap      DM p: DC  market";
+    let header = format!(
+        "  {:<24} {:>7}  {:>6}  {:>7}  {:>6}  {:>7}  {:>10}  {:>10}",
+        "family", "matches", "RPS", "logloss", "market", "gap", "DM p vs DC", "vs market"
+    );
     println!("Goal-model families, walk-forward over every reported league-season (DM p-values on per-match RPS):");
     let leagues: Vec<&str> = board
         .standings

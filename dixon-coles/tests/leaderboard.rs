@@ -193,3 +193,30 @@ fn no_family_is_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn a_failing_family_run_is_named() {
+    // Two seasons without prices: the Dixon–Coles run (the first) has nothing to report.
+    let dir = tempfile::tempdir().unwrap();
+    for season in ["9394", "9495"] {
+        let to = season_path(dir.path(), season, "SP1");
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(
+            season_path(&data_dir().join("football-data"), season, "SP1"),
+            &to,
+        )
+        .unwrap();
+    }
+    let err = family_leaderboard(dir.path(), &options(), &[Family::Poisson]).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            BacktestError::FamilyRun {
+                family: Family::DixonColes,
+                source,
+            } if matches!(**source, BacktestError::InvalidOption { option: "leagues", .. })
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().starts_with("dixon_coles: "), "{err}");
+}

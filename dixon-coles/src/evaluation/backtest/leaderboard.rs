@@ -195,7 +195,8 @@ fn standing(
 /// families run one after another, each report's folds in parallel.
 ///
 /// Errors: an empty `families` list ([`BacktestError::InvalidOption`]),
-/// any family's report error, or runs that did not score the same matches.
+/// any family's report error (as [`BacktestError::FamilyRun`], naming the
+/// family), or runs that did not score the same matches.
 pub fn family_leaderboard(
     dir: &Path,
     options: &LeagueReportOptions,
@@ -221,7 +222,10 @@ pub fn family_leaderboard(
     let run_of = |family: Family| {
         let mut options = options.clone();
         options.backtest.fit.family = family;
-        report_run(dir, &options, &cancel)
+        report_run(dir, &options, &cancel).map_err(|source| BacktestError::FamilyRun {
+            family,
+            source: Box::new(source),
+        })
     };
     let baseline_run = run_of(Family::DixonColes)?;
     let baseline = scored(&baseline_run, &options.seasons)?;

@@ -48,7 +48,7 @@ pub use tune::{tune_xi, XiPoint, XiTuning};
 use crate::data::{DataError, Dataset, Match, ValidationOptions};
 use crate::grid::GridSize;
 use crate::model::fit::{fit, fit_from};
-use crate::model::options::FitOptions;
+use crate::model::options::{Family, FitOptions};
 use crate::model::params::SideRatings;
 use crate::model::problem::FitError;
 use crate::model::FittedModel;
@@ -134,6 +134,15 @@ pub enum BacktestError {
         folds_done: usize,
         /// All folds of the plan.
         folds_total: usize,
+    },
+    /// One family's run of a [`family_leaderboard`] failed.
+    #[error("{}: {source}", .family.name())]
+    FamilyRun {
+        /// The family whose run failed.
+        family: Family,
+        /// Why.
+        #[source]
+        source: Box<BacktestError>,
     },
     /// Options out of range.
     #[error("invalid backtest option {option}: {reason}")]
