@@ -15,7 +15,11 @@ export SCORELINE_PEERS_DIR := $(PEERS_OUT)
 ## demo: fit the Premier League + Championship and print ratings and predictions,
 ## then the walk-forward backtest against the closing line with value betting, per season,
 ## and the same report for every league and season in the data, then the
-## goal-model families' leaderboard (per league and overall)
+## goal-model families' leaderboard (per league and overall). It lists the
+## families that run through today: conway_maxwell_poisson fails on the first
+## seasons of D1 and SP1 and weibull_copula takes minutes (README); make it
+## --families all when they do
+DEMO_FAMILIES ?= poisson,dixon_coles,negative_binomial,zero_inflated_poisson,bivariate_poisson
 demo:
 	@echo "make demo: building the release examples (the first build takes several minutes on 2 cores) ..."
 	cargo build --release -p scoreline-dixon-coles --features fetch --examples
@@ -24,10 +28,10 @@ demo:
 	@echo
 	@if [ -f "$$SCORELINE_DATA_DIR/football-data/mmz4281/1920/E0.csv" ]; then \
 	    cargo run --release -q -p scoreline-dixon-coles --features fetch --example backtest -- --tune-xi --bet; \
-	    echo; cargo run --release -q -p scoreline-dixon-coles --features fetch --example report -- --families all; \
+	    echo; cargo run --release -q -p scoreline-dixon-coles --features fetch --example report -- --families $(DEMO_FAMILIES); \
 	else \
 	    cargo run --release -q -p scoreline-dixon-coles --features fetch --example backtest -- --data data --seasons 2324,2425 --bet; \
-	    echo; cargo run --release -q -p scoreline-dixon-coles --features fetch --example report -- --data data --families all; \
+	    echo; cargo run --release -q -p scoreline-dixon-coles --features fetch --example report -- --data data --families $(DEMO_FAMILIES); \
 	fi
 
 ## test: lint + every test (Rust, peer parity, Python), then the documentation:
