@@ -16,9 +16,9 @@
 //! ∂²ℓ/∂θ² = Σᵢ wᵢ Σ_{k,l} (∂² log P/∂z_k∂z_l) · J_k J_lᵀ
 //! ```
 //!
-//! where `J_k = ∂z_k/∂θ`: `J_η_h` has +1 at attack[h], −1 at defence[a],
-//! +1 at μ and `[not neutral]` at γ; `J_η_a` has +1 at attack[a], −1 at
-//! defence[h] and +1 at μ; the extras map to themselves. Matches with the
+//! where `J_k = ∂z_k/∂θ`: `J_η_h` has +1 at `attack[h]`, −1 at
+//! `defence[a]`, +1 at μ and `[not neutral]` at γ; `J_η_a` has +1 at
+//! `attack[a]`, −1 at `defence[h]` and +1 at μ; the extras map to themselves. Matches with the
 //! same teams, venue and score share every term, so they are aggregated
 //! into one cell with the sum of their weights.
 
