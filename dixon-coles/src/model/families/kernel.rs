@@ -266,3 +266,56 @@ impl<T: Kernel<E, K>, const E: usize, const K: usize> GoalModel for KernelFamily
             .outcome_probabilities())
     }
 }
+
+/// Declares a family given by a distribution module of
+/// `crate::distributions` (its `log_prob`, `log_prob_derivatives`,
+/// `score_grid` and `marginal_tail`): the kernel type, the family type and
+/// the [`Kernel`] implementation forwarding to the module, plus any
+/// overriding items given after the start values.
+macro_rules! kernel_family {
+    (
+        $(#[$kernel_doc:meta])* kernel $kernel:ident,
+        $(#[$family_doc:meta])* family $alias:ident = $variant:ident($name:literal),
+        module $module:ident, extras $e:literal, coordinates $k:literal,
+        [$($extra:expr),* $(,)?], start $start:expr
+        $(; $($item:item)*)?
+    ) => {
+        use crate::distributions::{$module as dist, Local};
+        use crate::model::families::kernel::{Kernel, KernelFamily};
+        use crate::model::families::ExtraParameter;
+        use crate::model::options::Family;
+
+        $(#[$kernel_doc])*
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        pub struct $kernel;
+
+        $(#[$family_doc])*
+        pub type $alias = KernelFamily<$kernel, $e, $k>;
+
+        impl Kernel<$e, $k> for $kernel {
+            const FAMILY: Family = Family::$variant;
+            const NAME: &'static str = $name;
+            const EXTRAS: &'static [ExtraParameter] = &[$($extra),*];
+            const START: [f64; $e] = $start;
+
+            fn log_prob(x: u32, y: u32, eta_home: f64, eta_away: f64, extra: &[f64; $e]) -> f64 {
+                dist::log_prob(x, y, eta_home, eta_away, extra)
+            }
+
+            fn local(x: u32, y: u32, eta_home: f64, eta_away: f64, extra: &[f64; $e]) -> Local<$k> {
+                dist::log_prob_derivatives(x, y, eta_home, eta_away, extra)
+            }
+
+            fn grid(home_rate: f64, away_rate: f64, extra: &[f64; $e], max_goals: usize) -> Vec<f64> {
+                dist::score_grid(home_rate, away_rate, extra, max_goals)
+            }
+
+            fn tail(rate: f64, extra: &[f64; $e], m: usize) -> f64 {
+                dist::marginal_tail(rate, extra, m)
+            }
+
+            $($($item)*)?
+        }
+    };
+}
+pub(crate) use kernel_family;
