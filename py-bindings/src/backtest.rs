@@ -60,7 +60,8 @@ fn chronological(league: &str, season: &str) -> (String, u32, String) {
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
 
 /// Runs `work` with the GIL released on a worker thread while this thread
-/// checks for Python signals every [`SIGNAL_POLL`]: a Ctrl-C (or any
+/// checks for Python signals every [`SIGNAL_POLL`] (and returns as soon as
+/// the worker is done): a Ctrl-C (or any
 /// signal handler that raises) sets the cancel flag `work` is given, waits
 /// for it to stop (one fold at most) and returns the handler's exception,
 /// e.g. `KeyboardInterrupt`. Signals reach only Python's main thread; from
@@ -70,9 +71,17 @@ fn interruptible<T: Send>(
     work: impl FnOnce(&AtomicBool) -> T + Send,
 ) -> PyResult<T> {
     let cancel = AtomicBool::new(false);
+    let cancel = &cancel;
     let (outcome, interrupt) = py.detach(|| {
         std::thread::scope(|scope| {
-            let worker = scope.spawn(|| work(&cancel));
+            // The worker wakes this thread when it is done, so a finished
+            // run returns at once rather than at the next poll.
+            let caller = std::thread::current();
+            let worker = scope.spawn(move || {
+                let outcome = work(cancel);
+                caller.unpark();
+                outcome
+            });
             let mut interrupt = None;
             while !worker.is_finished() {
                 std::thread::park_timeout(SIGNAL_POLL);
