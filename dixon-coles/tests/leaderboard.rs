@@ -220,3 +220,68 @@ fn a_failing_family_run_is_named() {
     );
     assert!(err.to_string().starts_with("dixon_coles: "), "{err}");
 }
+
+/// With matchday refits, a family other than Dixon–Coles is backtested on
+/// the scored (priced) seasons only: with an unpriced season before the
+/// priced one, it refits less than a direct report, and its model rows are
+/// still the direct report's (the same folds, and each fold's fit depends
+/// only on its training window).
+#[test]
+fn other_families_refit_only_the_scored_seasons() {
+    let dir = tempfile::tempdir().unwrap();
+    // I1 0304 (history), 0405 (no market prices) and 0506 (priced).
+    for season in ["0304", "0405", "0506"] {
+        let to = season_path(dir.path(), season, "I1");
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(
+            season_path(&data_dir().join("football-data"), season, "I1"),
+            &to,
+        )
+        .unwrap();
+    }
+    let matchday = |family: Family| {
+        let mut options = with_family(family);
+        options.backtest.refit = Refit::Matchday;
+        options
+    };
+    let board = family_leaderboard(
+        dir.path(),
+        &matchday(Family::DixonColes),
+        &[Family::Poisson],
+    )
+    .unwrap();
+    let direct = football_data_report(dir.path(), &matchday(Family::Poisson)).unwrap();
+    let [baseline, poisson] = &board.standings[..] else {
+        panic!("two standings");
+    };
+    assert_eq!(baseline.family, Family::DixonColes);
+    assert!(
+        poisson.refits < direct.refits && poisson.refits * 3 < baseline.refits * 2,
+        "{} refits against {} (direct) and {} (Dixon–Coles)",
+        poisson.refits,
+        direct.refits,
+        baseline.refits
+    );
+    assert_eq!(poisson.overall.matches, direct.overall.matches);
+    assert!(
+        (poisson.overall.rps - direct.overall.model.rps).abs() < 1e-9,
+        "{} vs {}",
+        poisson.overall.rps,
+        direct.overall.model.rps
+    );
+    assert!((poisson.overall.log_loss - direct.overall.model.log_loss).abs() < 1e-9);
+    assert_eq!(poisson.overall.market_rps, direct.overall.market.rps);
+    let skipped = &board.reports[1].skipped;
+    assert!(
+        skipped
+            .iter()
+            .any(|s| s.season == "0405" && s.reason == "no market prices"),
+        "{skipped:?}"
+    );
+    // Folds every 30 days are laid from the first target date: there every
+    // family backtests every season.
+    let board = family_leaderboard(dir.path(), &options(), &[Family::Poisson]).unwrap();
+    let direct = football_data_report(dir.path(), &with_family(Family::Poisson)).unwrap();
+    assert_eq!(board.standings[1].refits, direct.refits);
+    assert_eq!(board.standings[1].overall.rps, direct.overall.model.rps);
+}

@@ -20,9 +20,9 @@ use std::time::Instant;
 use scoreline_metrics::{diebold_mariano, rps_per_forecast, MetricsError};
 use serde::{Deserialize, Serialize};
 
-use super::leagues::{report_run, ReportRun};
+use super::leagues::{report_run, Backtested, ReportRun};
 use super::report::priced_predictions;
-use super::{BacktestError, LeagueReport, LeagueReportOptions, MarketComparison};
+use super::{BacktestError, LeagueReport, LeagueReportOptions, MarketComparison, Refit};
 use crate::model::options::Family;
 
 /// One family's scores over one league's reported seasons, or over every
@@ -194,6 +194,16 @@ fn standing(
 /// it out, else where it is listed. Repeated families run once. The
 /// families run one after another, each report's folds in parallel.
 ///
+/// Dixon–Coles's report is the full [`football_data_report`](super::football_data_report).
+/// With refits every matchday or date, every other family is backtested on
+/// the scored seasons only (the reported seasons with market prices): its
+/// folds there are the same (they start from each season's first target
+/// date) and each fold's fit depends only on its training window, so its
+/// predictions are the ones a full run makes, without the refits of the
+/// unpriced early seasons. Its report's calibrated and blend columns are
+/// then fitted on its earlier scored seasons. With [`Refit::Days`] (folds
+/// laid from the first target date) every family backtests every season.
+///
 /// Errors: an empty `families` list ([`BacktestError::InvalidOption`]),
 /// any family's report error (as [`BacktestError::FamilyRun`], naming the
 /// family), or runs that did not score the same matches.
@@ -219,15 +229,21 @@ pub fn family_leaderboard(
         }
     }
     let cancel = AtomicBool::new(false);
-    let run_of = |family: Family| {
+    let run_of = |family: Family, backtested: Backtested| {
         let mut options = options.clone();
         options.backtest.fit.family = family;
-        report_run(dir, &options, &cancel).map_err(|source| BacktestError::FamilyRun {
+        report_run(dir, &options, &cancel, backtested).map_err(|source| BacktestError::FamilyRun {
             family,
             source: Box::new(source),
         })
     };
-    let baseline_run = run_of(Family::DixonColes)?;
+    // Folds of a fixed length are laid from the first target date, so
+    // leaving seasons out would move them: those runs backtest every season.
+    let others = match options.backtest.refit {
+        Refit::Days(_) => Backtested::Every,
+        Refit::EachDate | Refit::Matchday => Backtested::Scored,
+    };
+    let baseline_run = run_of(Family::DixonColes, Backtested::Every)?;
     let baseline = scored(&baseline_run, &options.seasons)?;
     let mut standings = Vec::with_capacity(order.len());
     let mut reports = Vec::with_capacity(order.len());
@@ -238,7 +254,7 @@ pub fn family_leaderboard(
                 option: "families",
                 reason: "dixon_coles listed twice".to_owned(),
             })?,
-            _ => run_of(family)?,
+            _ => run_of(family, others)?,
         };
         let own = scored(&run, &options.seasons)?;
         standings.push(standing(family, &run, &own, &baseline)?);

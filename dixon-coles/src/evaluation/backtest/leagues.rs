@@ -10,6 +10,7 @@
 //! by side for every league-season with market prices. Leagues run one
 //! after another; the folds of each run in parallel.
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -127,7 +128,7 @@ pub fn football_data_report_cancellable(
     options: &LeagueReportOptions,
     cancel: &AtomicBool,
 ) -> Result<LeagueReport, BacktestError> {
-    Ok(report_run(dir, options, cancel)?.report)
+    Ok(report_run(dir, options, cancel, Backtested::Every)?.report)
 }
 
 /// A [`football_data_report`] with what it was computed from.
@@ -141,12 +142,27 @@ pub(crate) struct ReportRun {
     pub(crate) matches: Vec<Match>,
 }
 
+/// Which seasons of a league [`report_run`] backtests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Backtested {
+    /// Every season after the first (the report: calibrators and blend
+    /// weights are fitted on the earlier seasons, priced or not).
+    Every,
+    /// Only the reported seasons with market prices, the ones a
+    /// leaderboard scores. Each fold's fit depends only on its training
+    /// window, so their predictions are those of [`Backtested::Every`];
+    /// the report's calibrated and blend columns are then fitted on the
+    /// earlier scored seasons only.
+    Scored,
+}
+
 /// [`football_data_report_cancellable`], keeping the merged backtest and
 /// its matches (the leaderboard compares families on them).
 pub(crate) fn report_run(
     dir: &Path,
     options: &LeagueReportOptions,
     cancel: &AtomicBool,
+    backtested: Backtested,
 ) -> Result<ReportRun, BacktestError> {
     let started = Instant::now();
     let divisions = available_divisions(dir);
@@ -206,14 +222,30 @@ pub(crate) fn report_run(
                 }
             }
         }
+        let own = |m: &Match| m.division.as_deref() == Some(league.as_str());
+        let scored: HashSet<String> = matches
+            .iter()
+            .filter(|m| own(m) && market_probabilities(m).is_some())
+            .map(season_of_match)
+            .filter(|season| selected(season))
+            .collect();
         let is_target = |m: &Match| {
-            m.division.as_deref() == Some(league.as_str()) && season_of_match(m) != first
+            own(m)
+                && match backtested {
+                    Backtested::Every => season_of_match(m) != first,
+                    Backtested::Scored => {
+                        let season = season_of_match(m);
+                        season != first && scored.contains(&season)
+                    }
+                }
         };
         let backtest =
             walk_forward_cancellable(&matches, is_target, &options.backtest, None, cancel)?;
         for season in seasons.iter().skip(1).filter(|s| selected(s)) {
             let mut predicted = backtest.predictions.iter().filter(|p| &p.season == season);
-            if predicted.clone().next().is_none() {
+            if backtested == Backtested::Scored && !scored.contains(season) {
+                skipped.push(skip(season, "no market prices"));
+            } else if predicted.clone().next().is_none() {
                 skipped.push(skip(season, "no played matches"));
             } else if !predicted.any(|p| market_probabilities(&matches[p.index]).is_some()) {
                 skipped.push(skip(season, "no market prices"));

@@ -47,7 +47,7 @@ pub use tune::{tune_xi, XiPoint, XiTuning};
 
 use crate::data::{DataError, Dataset, Match, ValidationOptions};
 use crate::grid::GridSize;
-use crate::model::fit::{fit, fit_from};
+use crate::model::fit::{fit_with, Fingerprint};
 use crate::model::options::{Family, FitOptions};
 use crate::model::params::SideRatings;
 use crate::model::problem::FitError;
@@ -477,15 +477,16 @@ impl Context<'_> {
             fit_options.time_decay.reference_date = Some(fold.start);
             fit_options.standard_errors = false;
             let warm = self.options.warm_start && previous.is_some();
-            let fitted = match (&previous, warm) {
-                (Some(prev), true) => fit_from(&training, &fit_options, prev),
-                _ => fit(&training, &fit_options),
-            }
-            .map_err(|source| BacktestError::Fit {
-                start: fold.start,
-                training: hi - lo,
-                source,
-            })?;
+            let start = if warm { previous.as_ref() } else { None };
+            // a fold's model is used once and never saved: no fingerprint
+            let fitted =
+                fit_with(&training, &fit_options, start, Fingerprint::Skip).map_err(|source| {
+                    BacktestError::Fit {
+                        start: fold.start,
+                        training: hi - lo,
+                        source,
+                    }
+                })?;
             for &t in &fold.targets {
                 out.predictions.push(self.predict(&fitted, t, first + k)?);
             }

@@ -88,6 +88,7 @@ pub struct DistributionProblem<D: ScoreDistribution<K>, const K: usize> {
     cells: Vec<Cell>,
     n_matches: usize,
     total_weight: f64,
+    every_team_rated: bool,
 }
 
 impl<D: ScoreDistribution<K>, const K: usize> DistributionProblem<D, K> {
@@ -158,6 +159,11 @@ impl<D: ScoreDistribution<K>, const K: usize> DistributionProblem<D, K> {
         if n_matches == 0 {
             return Err(FitError::NoWeightedMatches);
         }
+        let mut rated = vec![false; n_teams];
+        for cell in &cells {
+            rated[cell.home as usize] = true;
+            rated[cell.away as usize] = true;
+        }
         Ok(Self {
             distribution,
             n_teams,
@@ -169,6 +175,7 @@ impl<D: ScoreDistribution<K>, const K: usize> DistributionProblem<D, K> {
             cells,
             n_matches,
             total_weight,
+            every_team_rated: rated.iter().all(|&r| r),
         })
     }
 
@@ -190,6 +197,12 @@ impl<D: ScoreDistribution<K>, const K: usize> DistributionProblem<D, K> {
     /// The index of the first extra parameter in the flat vector.
     pub fn first_extra(&self) -> usize {
         self.first_extra
+    }
+
+    /// Whether every team has a match with positive weight (without a
+    /// ridge penalty, a team without one has no estimate).
+    pub fn every_team_rated(&self) -> bool {
+        self.every_team_rated
     }
 
     /// Matches with positive weight.

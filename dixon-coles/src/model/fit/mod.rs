@@ -19,6 +19,7 @@ pub use lbfgs::lbfgs;
 pub use newton::newton;
 
 use crate::data::Dataset;
+use crate::model::families::distribution::{DistributionProblem, ScoreDistribution};
 use crate::model::families::kernel::{Kernel, KernelFamily};
 use crate::model::families::{
     BivariatePoisson, ConwayMaxwellPoisson, DixonColes, GoalModel, NegativeBinomial, Poisson,
@@ -81,7 +82,7 @@ pub struct SolverReport {
 /// assert!(model.summary().converged);
 /// ```
 pub fn fit(data: &Dataset, options: &FitOptions) -> Result<FittedModel, FitError> {
-    fit_family(data, options, None)
+    fit_family(data, options, None, Fingerprint::Record)
 }
 
 /// Fits starting from an earlier model's parameters (a warm start, e.g. in
@@ -92,7 +93,30 @@ pub fn fit_from(
     options: &FitOptions,
     previous: &FittedModel,
 ) -> Result<FittedModel, FitError> {
-    fit_family(data, options, Some(previous))
+    fit_family(data, options, Some(previous), Fingerprint::Record)
+}
+
+/// Whether a fit records its training data's fingerprint (a SHA-256 over
+/// every match) in the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fingerprint {
+    /// Recorded, as [`fit`] and [`fit_from`] do.
+    Record,
+    /// Left out: for models that are used once and never saved (a
+    /// backtest's folds), where hashing the window at every refit costs
+    /// as much as a Poisson fit's last Newton step.
+    Skip,
+}
+
+/// [`fit`] (`previous` `None`) or [`fit_from`], with the fingerprint
+/// recorded or not.
+pub(crate) fn fit_with(
+    data: &Dataset,
+    options: &FitOptions,
+    previous: Option<&FittedModel>,
+    fingerprint: Fingerprint,
+) -> Result<FittedModel, FitError> {
+    fit_family(data, options, previous, fingerprint)
 }
 
 /// Dispatches on `options.family` to the family's [`GoalModel`].
@@ -100,19 +124,42 @@ fn fit_family(
     data: &Dataset,
     options: &FitOptions,
     previous: Option<&FittedModel>,
+    fingerprint: Fingerprint,
 ) -> Result<FittedModel, FitError> {
     match options.family {
-        Family::DixonColes => fit_inner(&DixonColes, data, options, previous),
-        Family::Poisson => fit_inner(&Poisson, data, options, previous),
-        Family::NegativeBinomial => fit_kernel(&NegativeBinomial::new(), data, options, previous),
-        Family::ZeroInflatedPoisson => {
-            fit_kernel(&ZeroInflatedPoisson::new(), data, options, previous)
+        Family::DixonColes => fit_inner(&DixonColes, data, options, previous, fingerprint),
+        Family::Poisson => fit_inner(&Poisson, data, options, previous, fingerprint),
+        Family::NegativeBinomial => fit_kernel(
+            &NegativeBinomial::new(),
+            data,
+            options,
+            previous,
+            fingerprint,
+        ),
+        Family::ZeroInflatedPoisson => fit_kernel(
+            &ZeroInflatedPoisson::new(),
+            data,
+            options,
+            previous,
+            fingerprint,
+        ),
+        Family::BivariatePoisson => fit_kernel(
+            &BivariatePoisson::new(),
+            data,
+            options,
+            previous,
+            fingerprint,
+        ),
+        Family::ConwayMaxwellPoisson => fit_kernel(
+            &ConwayMaxwellPoisson::new(),
+            data,
+            options,
+            previous,
+            fingerprint,
+        ),
+        Family::WeibullCopula => {
+            fit_kernel(&WeibullCopula::new(), data, options, previous, fingerprint)
         }
-        Family::BivariatePoisson => fit_kernel(&BivariatePoisson::new(), data, options, previous),
-        Family::ConwayMaxwellPoisson => {
-            fit_kernel(&ConwayMaxwellPoisson::new(), data, options, previous)
-        }
-        Family::WeibullCopula => fit_kernel(&WeibullCopula::new(), data, options, previous),
     }
 }
 
@@ -125,6 +172,7 @@ fn fit_inner<M: GoalModel<Problem = DixonColesProblem>>(
     data: &Dataset,
     options: &FitOptions,
     previous: Option<&FittedModel>,
+    fingerprint: Fingerprint,
 ) -> Result<FittedModel, FitError> {
     let started = Instant::now();
     let options = &family.options(options)?;
@@ -222,7 +270,10 @@ fn fit_inner<M: GoalModel<Problem = DixonColesProblem>>(
         params,
         *options,
         summary,
-        data.fingerprint(),
+        match fingerprint {
+            Fingerprint::Record => data.fingerprint(),
+            Fingerprint::Skip => None,
+        },
         errors,
     ))
 }
@@ -240,6 +291,7 @@ fn fit_kernel<T: Kernel<E, K>, const E: usize, const K: usize>(
     data: &Dataset,
     options: &FitOptions,
     previous: Option<&FittedModel>,
+    fingerprint: Fingerprint,
 ) -> Result<FittedModel, FitError> {
     let started = Instant::now();
     let options = &family.options(options)?;
@@ -264,60 +316,76 @@ fn fit_kernel<T: Kernel<E, K>, const E: usize, const K: usize>(
     };
     let weights = decay.weights(data.dates());
     let problem = family.problem(data, &weights, options)?;
-    // The Poisson fit checks the data (every team rated, ratings finite)
-    // and gives the start.
-    let poisson_options = FitOptions {
-        family: Family::Poisson,
-        rho: ParamMode::Free,
-        standard_errors: false,
-        solver: SolverChoice::Newton,
-        ..*options
-    };
-    let start = match previous {
-        Some(model) if model.family() == T::FAMILY => {
-            let mut warm = fit_inner(&Poisson, data, &poisson_options, Some(model))?
-                .parameters()
-                .clone();
-            warm.extra = model.parameters().extra.clone();
-            warm
+    // A warm start of the same family with an extra off its bound starts
+    // Newton from the previous model's parameters mapped onto this data's
+    // teams. Otherwise (or when that start cannot be priced or Newton fails
+    // from it) the Poisson fit checks the data (every team rated, ratings
+    // finite) and gives the start, with the previous extras or the
+    // family's starting ones: when every extra was on its bound (the
+    // Poisson case of NB, ZIP and BP) that start is usually the optimum.
+    let same_family = previous.filter(|model| model.family() == T::FAMILY);
+    let direct = match same_family {
+        Some(model)
+            if (options.ridge > 0.0 || problem.every_team_rated())
+                && model.summary().at_boundary.len() < T::EXTRAS.len() =>
+        {
+            let start = mapped_parameters(
+                data,
+                model,
+                problem.home_advantage_index().is_some(),
+                problem.fixed_home_advantage(),
+            );
+            let theta0 = pack_kernel(&problem, &start, &start.extra);
+            problem.objective(&theta0).is_finite().then(|| {
+                newton(
+                    &problem,
+                    theta0,
+                    options.gradient_tolerance,
+                    options.max_iterations,
+                )
+            })
         }
+        _ => None,
+    };
+    let report = match direct {
+        Some(report) if report.termination == Termination::Converged => report,
         _ => {
-            let mut cold = fit_inner(&Poisson, data, &poisson_options, previous)?
-                .parameters()
-                .clone();
-            cold.extra = T::START.to_vec();
-            cold
+            let poisson_options = FitOptions {
+                family: Family::Poisson,
+                rho: ParamMode::Free,
+                standard_errors: false,
+                solver: SolverChoice::Newton,
+                ..*options
+            };
+            let start = fit_inner(
+                &Poisson,
+                data,
+                &poisson_options,
+                previous,
+                Fingerprint::Skip,
+            )?
+            .parameters()
+            .clone();
+            let extra = same_family.map_or(&T::START[..], |model| &model.parameters().extra);
+            let mut theta0 = pack_kernel(&problem, &start, extra);
+            if !problem.objective(&theta0).is_finite() {
+                // A warm start's extras may not fit the new data (e.g. a CMP
+                // ν < 1 leaves no valid rate for a side expected to score
+                // almost nothing): start them where a cold fit does.
+                theta0 = pack_kernel(&problem, &start, &T::START);
+                if !problem.objective(&theta0).is_finite() {
+                    return Err(FitError::InfeasibleStart);
+                }
+            }
+            newton(
+                &problem,
+                theta0,
+                options.gradient_tolerance,
+                options.max_iterations,
+            )
         }
     };
     let first_extra = problem.first_extra();
-    let pack = |extra: &[f64]| {
-        let mut theta: Vec<f64> = Vec::with_capacity(problem.dimension());
-        theta.extend_from_slice(&start.attack);
-        theta.extend_from_slice(&start.defence);
-        theta.push(start.intercept);
-        if problem.home_advantage_index().is_some() {
-            theta.push(start.home_advantage);
-        }
-        theta.extend_from_slice(extra);
-        debug_assert_eq!(theta.len(), first_extra + E);
-        theta
-    };
-    let mut theta0 = pack(&start.extra);
-    if !problem.objective(&theta0).is_finite() {
-        // A warm start's extras may not fit the new data (e.g. a CMP ν < 1
-        // leaves no valid rate for a side expected to score almost
-        // nothing): start them where a cold fit does.
-        theta0 = pack(&T::START);
-        if !problem.objective(&theta0).is_finite() {
-            return Err(FitError::InfeasibleStart);
-        }
-    }
-    let report = newton(
-        &problem,
-        theta0,
-        options.gradient_tolerance,
-        options.max_iterations,
-    );
     if report.termination != Termination::Converged {
         let reason = match &report.termination {
             Termination::MaxIterations => "the iteration cap was reached".to_owned(),
@@ -405,7 +473,10 @@ fn fit_kernel<T: Kernel<E, K>, const E: usize, const K: usize>(
         params,
         *options,
         summary,
-        data.fingerprint(),
+        match fingerprint {
+            Fingerprint::Record => data.fingerprint(),
+            Fingerprint::Skip => None,
+        },
         errors,
     ))
 }
@@ -645,42 +716,73 @@ fn check_every_team_rated(data: &Dataset, problem: &DixonColesProblem) -> Result
     }
 }
 
-/// The previous model's parameters mapped onto this dataset's teams.
-fn warm_start(data: &Dataset, problem: &DixonColesProblem, previous: &FittedModel) -> Parameters {
+/// The previous model's parameters mapped onto this dataset's teams (a
+/// team it did not know starts at attack = defence = 0), centred; the home
+/// advantage is the fixed value when it is not estimated, ρ and the extras
+/// are the previous model's.
+fn mapped_parameters(
+    data: &Dataset,
+    previous: &FittedModel,
+    free_home_advantage: bool,
+    fixed_home_advantage: f64,
+) -> Parameters {
     let old = previous.parameters();
-    let teams = data.teams();
-    let lookup = |name: &str, values: &[f64]| {
+    let names = data.teams().names();
+    let lookup = |name: &String, values: &[f64]| {
         previous
             .teams()
             .id(name)
             .map_or(0.0, |id| values[id as usize])
     };
-    let layout = problem.layout();
     let mut params = Parameters {
-        attack: teams
-            .names()
-            .iter()
-            .map(|n| lookup(n, &old.attack))
-            .collect(),
-        defence: teams
-            .names()
-            .iter()
-            .map(|n| lookup(n, &old.defence))
-            .collect(),
+        attack: names.iter().map(|n| lookup(n, &old.attack)).collect(),
+        defence: names.iter().map(|n| lookup(n, &old.defence)).collect(),
         intercept: old.intercept,
-        home_advantage: if layout.home_advantage.is_some() {
+        home_advantage: if free_home_advantage {
             old.home_advantage
         } else {
-            problem.fixed_home_advantage()
+            fixed_home_advantage
         },
-        rho: if layout.rho.is_some() {
-            old.rho
-        } else {
-            problem.fixed_rho()
-        },
-        extra: Vec::new(),
+        rho: old.rho,
+        extra: old.extra.clone(),
     };
     params.centre();
+    params
+}
+
+/// The flat vector of a [`DistributionProblem`] (`attack`, `defence`, μ,
+/// γ when estimated, then `extra`) from `start`'s ratings.
+fn pack_kernel<D: ScoreDistribution<K>, const K: usize>(
+    problem: &DistributionProblem<D, K>,
+    start: &Parameters,
+    extra: &[f64],
+) -> Vec<f64> {
+    let mut theta: Vec<f64> = Vec::with_capacity(problem.dimension());
+    theta.extend_from_slice(&start.attack);
+    theta.extend_from_slice(&start.defence);
+    theta.push(start.intercept);
+    if problem.home_advantage_index().is_some() {
+        theta.push(start.home_advantage);
+    }
+    theta.extend_from_slice(extra);
+    debug_assert_eq!(theta.len(), problem.dimension());
+    theta
+}
+
+/// The previous model's parameters mapped onto this dataset's teams, with
+/// ρ restarted at 0 when the old one cannot price the new data.
+fn warm_start(data: &Dataset, problem: &DixonColesProblem, previous: &FittedModel) -> Parameters {
+    let layout = problem.layout();
+    let mut params = mapped_parameters(
+        data,
+        previous,
+        layout.home_advantage.is_some(),
+        problem.fixed_home_advantage(),
+    );
+    params.extra = Vec::new();
+    if layout.rho.is_none() {
+        params.rho = problem.fixed_rho();
+    }
     if !problem.objective(&layout.pack(&params)).is_finite() {
         // The old ρ may be infeasible for the new data: restart it at 0.
         if layout.rho.is_some() {
