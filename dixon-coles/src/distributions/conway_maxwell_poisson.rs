@@ -12,7 +12,10 @@
 //! ```
 //!
 //! (`ν < 1` over-dispersed, `ν > 1` under-dispersed, `ν = 1` is
-//! `Pois(m)`). The domain is `ν > 0` with `m + (ν − 1)/(2ν) > 0`; goalmodel
+//! `Pois(m)`). goalmodel's domain is `ν > 0` with `m + (ν − 1)/(2ν) > 0`;
+//! here, within 11 % of that edge and beyond it, the base
+//! `m + (ν − 1)/(2ν)` is continued smoothly to 0 at `m = 0` (see
+//! [`LogRate`]), so every `m > 0` is priced. goalmodel
 //! also restricts `0.7 ≤ ν ≤ 1.7` and cuts `Z` at
 //! `max(50, ⌈(rate/0.01)^{1/ν}⌉)` terms, while here `ν` is free and `Z` is
 //! summed to convergence (see [`log_prob`] for the bound).
@@ -38,13 +41,39 @@ const SERIES_TAIL: f64 = 1e-30;
 /// football) the point is treated as outside the domain.
 const MAX_TERMS: usize = 100_000;
 
-/// One side's log-rate `L = ν ln(m + c)`, `c = (ν − 1)/(2ν)`, and its
-/// derivatives in `(η, ν)` (with `m = e^η`, `base = m + c`):
+/// Below this ratio `r = (m + c)/m` of goalmodel's base to the mean the
+/// base is continued smoothly instead (see [`LogRate`]).
+const EDGE_RATIO: f64 = 0.1;
+
+/// One side's log-rate `L = ν ln base` and its derivatives in `(η, ν)`,
+/// with `m = e^η`, `c = (ν − 1)/(2ν)` and goalmodel's base `m + c`
+/// wherever it is at least a tenth of the mean, i.e. `r = 1 + c/m ≥ ρ₀ =
+/// 0.1` (always for `ν ≥ 1`):
 ///
 /// ```text
 /// L_η  = ν m / base                 L_ηη = ν m c / base²
 /// L_ν  = ln base + 1/(2ν base)      L_ην = m/base − m/(2ν base²)
 /// L_νν = −1/(4ν³ base²)
+/// ```
+///
+/// Near the edge of goalmodel's domain (`ν < 1` and `m` within 11 % of
+/// `−c`, or below it, where goalmodel's rate is NaN) the base is continued
+/// as `base = m·ρ₀·exp(t − t²/2)`, `t = (r − ρ₀)/ρ₀`, which meets `m r = m
+/// + c` at `r = ρ₀` with equal first and second derivatives and falls to 0
+/// with `m` (as a Poisson rate does) instead of vanishing at `m = −c` with
+/// an unbounded slope `∂L/∂η = ν m/base`: without it a side that has only
+/// scored nothing (a promoted side after a 0-0) has no maximum-likelihood
+/// rating for any ridge, the fit pressing against the edge. There, with
+/// `B = ln base = η + ln ρ₀ + t − t²/2`, `K₁ = (1 − t)/ρ₀`, `K₂ = −1/ρ₀²`
+/// (the first two derivatives of `ln(base/m)` in `r`), `r_η = 1 − r`,
+/// `r_ηη = r − 1`, `r_ν = 1/(2ν² m)`, `r_ην = −r_ν`, `r_νν = −1/(ν³ m)`:
+///
+/// ```text
+/// B_η = 1 + K₁ r_η          B_ηη = K₂ r_η² + K₁ r_ηη
+/// B_ν = K₁ r_ν              B_ην = K₂ r_η r_ν + K₁ r_ην
+///                           B_νν = K₂ r_ν² + K₁ r_νν
+/// L_η = ν B_η   L_ν = B + ν B_ν   L_ηη = ν B_ηη
+/// L_ην = B_η + ν B_ην   L_νν = 2 B_ν + ν B_νν
 /// ```
 struct LogRate {
     base: f64,
@@ -65,6 +94,9 @@ impl LogRate {
         }
         let c = (nu - 1.0) / (2.0 * nu);
         let base = mean + c;
+        if base < EDGE_RATIO * mean {
+            return Self::continued(mean, nu, c);
+        }
         if base <= 0.0 {
             return None;
         }
@@ -78,6 +110,39 @@ impl LogRate {
             d_eta_eta: nu * mo * c * over,
             d_eta_nu: mo - mo * over / (2.0 * nu),
             d_nu_nu: -over * over / (4.0 * nu * nu * nu),
+        })
+    }
+
+    /// The continued base near the edge (see [`LogRate`]).
+    fn continued(mean: f64, nu: f64, c: f64) -> Option<Self> {
+        if mean <= 0.0 {
+            return None;
+        }
+        let r = 1.0 + c / mean;
+        let t = (r - EDGE_RATIO) / EDGE_RATIO;
+        let log_base = mean.ln() + EDGE_RATIO.ln() + t - 0.5 * t * t;
+        if !log_base.is_finite() {
+            return None;
+        }
+        // far below the edge `base` may underflow to 0; `L` stays finite
+        let base = log_base.exp();
+        let (k1, k2) = ((1.0 - t) / EDGE_RATIO, -1.0 / (EDGE_RATIO * EDGE_RATIO));
+        let (r_eta, r_eta_eta) = (1.0 - r, r - 1.0);
+        let r_nu = 1.0 / (2.0 * nu * nu * mean);
+        let r_nu_nu = -1.0 / (nu * nu * nu * mean);
+        let b_eta = 1.0 + k1 * r_eta;
+        let b_nu = k1 * r_nu;
+        let b_eta_eta = k2 * r_eta * r_eta + k1 * r_eta_eta;
+        let b_eta_nu = k2 * r_eta * r_nu - k1 * r_nu;
+        let b_nu_nu = k2 * r_nu * r_nu + k1 * r_nu_nu;
+        Some(Self {
+            base,
+            value: nu * log_base,
+            d_eta: nu * b_eta,
+            d_nu: log_base + nu * b_nu,
+            d_eta_eta: nu * b_eta_eta,
+            d_eta_nu: b_eta + nu * b_eta_nu,
+            d_nu_nu: 2.0 * b_nu + nu * b_nu_nu,
         })
     }
 }
@@ -312,8 +377,9 @@ fn side(k: u32, eta: f64, powers: &mut InversePowers) -> Option<Side> {
 /// series: the terms beyond the last one summed are bounded by a geometric
 /// series (their ratios, `(base/(j+1))^ν` upwards, fall below 1 away from
 /// the mode and keep falling), and each direction stops when that bound is
-/// below `1e-30` of `Z`. Domain: finite `η`, `ν > 0`,
-/// `base = m + (ν − 1)/(2ν) > 0` on both sides, and (far outside football)
+/// below `1e-30` of `Z`. Near and beyond the edge `m + (ν − 1)/(2ν) = 0`
+/// of goalmodel's domain the base is continued (see [`LogRate`]).
+/// Domain: finite `η`, `ν > 0`, and (far outside football)
 /// a CMP rate `base^ν` below `e^700` and a mode `base` below 100 000;
 /// outside it the value is −∞ (never NaN). At
 /// `ν = 1` this is `ln Pois(x; m_h) + ln Pois(y; m_a)`.
@@ -529,7 +595,8 @@ mod tests {
     /// derivatives in (η_home, η_away, ν)), computed with
     /// `cd benches/peers && OMP_NUM_THREADS=1 /work/main/.venv/bin/python -c "import numpy as np, reference_families as r; t = r.cmp_terms(np.array([x]), np.array([y]), np.exp(np.array([eh])), np.exp(np.array([ea])), [nu]); print(t)"`
     /// for each row `(x, y, eh, ea, nu)` below (it returns None at the
-    /// last point: e^−1.3 − 0.4/1.2 < 0).
+    /// last point: e^−1.3 − 0.4/1.2 < 0, beyond goalmodel's domain, where
+    /// the base is continued, see [`LogRate`]).
     #[test]
     fn values_equal_the_reference_script() {
         #[rustfmt::skip]
@@ -553,7 +620,35 @@ mod tests {
                 );
             }
         }
-        assert_eq!(log_prob(1, 4, -1.3, 0.9, &[0.6]), f64::NEG_INFINITY);
+        assert!(log_prob(1, 4, -1.3, 0.9, &[0.6]).is_finite());
+    }
+
+    /// Across and beyond the edge of goalmodel's domain (`ν < 1`, `m`
+    /// from well inside to far below `−c`) the continued base has exact
+    /// derivatives, and `ln P(0)` of a side rises to 0 as `m → 0` with a
+    /// slope that vanishes (so a ridge holds its rating).
+    #[test]
+    fn the_continued_base_has_exact_derivatives_and_a_vanishing_slope() {
+        for nu in [0.3, 0.7, 0.97] {
+            let c: f64 = (nu - 1.0) / (2.0 * nu);
+            for factor in [3.0, 1.2, 1.11, 1.1, 1.05, 0.9, 0.5, 0.2] {
+                let eta = (-c * factor).ln();
+                for (x, y) in [(0, 0), (1, 2), (3, 0)] {
+                    let z = [eta, 0.1, nu];
+                    let l = at(x, y)(&z);
+                    assert!(l.is_finite(), "{z:?}");
+                    let (g, h) = finite_difference_errors(at(x, y), z, 1e-6);
+                    assert!(
+                        g < 1e-6 && h < 1e-4,
+                        "gradient {g:e} hessian {h:e} at {z:?}"
+                    );
+                }
+            }
+            let slope = |eta: f64| log_prob_derivatives(0, 0, eta, 0.1, &[nu]).gradient[0];
+            let edge = (-c).ln();
+            assert!(slope(edge - 1.0).abs() < slope(edge).abs());
+            assert!(slope(edge - 3.0).abs() < 1e-6);
+        }
     }
 
     #[test]
@@ -565,12 +660,16 @@ mod tests {
             (f64::NAN, 0.2, 1.0),
             (0.1, f64::INFINITY, 1.0),
             (0.1, 0.2, f64::INFINITY),
-            (-1.3, 0.2, 0.6),
         ] {
             assert_eq!(log_prob(1, 1, eh, ea, &[nu]), f64::NEG_INFINITY);
             assert_eq!(log_prob_derivatives(1, 1, eh, ea, &[nu]), Local::OUTSIDE);
         }
-        assert!(score_grid(0.2, 1.0, &[0.6], 5).iter().all(|p| *p == 0.0));
+        assert!(score_grid(1.0, 1.0, &[f64::NAN], 5)
+            .iter()
+            .all(|p| *p == 0.0));
+        // beyond goalmodel's domain the continued base prices the side
+        let grid = score_grid(0.2, 1.0, &[0.6], 30);
+        assert!((grid.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         assert_eq!(marginal_tail(1.0, &[f64::NAN], 5), 1.0);
         // large scores and strong over-dispersion stay finite
         let l = log_prob_derivatives(40, 35, 1.0, 0.5, &[0.7]);
