@@ -456,10 +456,10 @@ impl Cache {
         }
     }
 
-    /// The log-rate and series of one side at `η` (and the cache's `ν`);
-    /// `None` outside the domain.
+    /// The slot holding the log-rate and series of one side at `η` (and
+    /// the cache's `ν`), computed if need be; `None` outside the domain.
     #[inline]
-    fn moments(&mut self, eta: f64) -> Option<(LogRate, Series)> {
+    fn moments(&mut self, eta: f64) -> Option<&Entry> {
         if !eta.is_finite() {
             return None;
         }
@@ -467,7 +467,7 @@ impl Cache {
         let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 51) as usize % CACHE_SLOTS;
         let entry = &self.entries[slot];
         if entry.key == key && entry.generation == self.generation {
-            return Some((entry.rate, entry.series));
+            return Some(&self.entries[slot]);
         }
         let rate = LogRate::new(eta.exp(), self.powers.nu)?;
         let series = Series::new(&rate, &mut self.powers, usize::MAX)?;
@@ -477,14 +477,14 @@ impl Cache {
             rate,
             series,
         };
-        Some((rate, series))
+        Some(&self.entries[slot])
     }
 }
 
 /// One side's `ℓ = k L − ν ln k! − ln Z(L, ν)` and its derivatives (see
 /// [`log_prob_derivatives`]), from the side's log-rate and series at its
 /// `η`.
-fn side(k: u32, nu: f64, (rate, series): (LogRate, Series)) -> Side {
+fn side(k: u32, nu: f64, Entry { rate, series, .. }: &Entry) -> Side {
     let kf = f64::from(k);
     let lf_k = ln_fact(k as usize);
     let a = kf - series.mean_j;
@@ -501,13 +501,16 @@ fn side(k: u32, nu: f64, (rate, series): (LogRate, Series)) -> Side {
     }
 }
 
-/// Both sides' log-rates and series at `(η_home, η_away, ν)` through this
-/// thread's [`Cache`]; `None` outside the domain.
-fn both_sides(eta_home: f64, eta_away: f64, nu: f64) -> Option<[(LogRate, Series); 2]> {
+/// Both sides' `ln P` and derivatives ([`side`]) for scores `(x, y)` at
+/// `(η_home, η_away, ν)`, their log-rates and series through this thread's
+/// [`Cache`]; `None` outside the domain.
+fn both_sides(x: u32, y: u32, eta_home: f64, eta_away: f64, nu: f64) -> Option<[Side; 2]> {
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
         cache.set_nu(nu);
-        Some([cache.moments(eta_home)?, cache.moments(eta_away)?])
+        let home = side(x, nu, cache.moments(eta_home)?);
+        let away = side(y, nu, cache.moments(eta_away)?);
+        Some([home, away])
     })
 }
 
@@ -532,8 +535,8 @@ fn both_sides(eta_home: f64, eta_away: f64, nu: f64) -> Option<[(LogRate, Series
 /// `ν = 1` this is `ln Pois(x; m_h) + ln Pois(y; m_a)`.
 pub fn log_prob(x: u32, y: u32, eta_home: f64, eta_away: f64, extra: &[f64; EXTRA]) -> f64 {
     let nu = extra[0];
-    match both_sides(eta_home, eta_away, nu) {
-        Some([h, a]) => side(x, nu, h).value + side(y, nu, a).value,
+    match both_sides(x, y, eta_home, eta_away, nu) {
+        Some([h, a]) => h.value + a.value,
         None => f64::NEG_INFINITY,
     }
 }
@@ -568,10 +571,9 @@ pub fn log_prob_derivatives(
     extra: &[f64; EXTRA],
 ) -> Local<K> {
     let nu = extra[0];
-    let Some([h, a]) = both_sides(eta_home, eta_away, nu) else {
+    let Some([h, a]) = both_sides(x, y, eta_home, eta_away, nu) else {
         return Local::OUTSIDE;
     };
-    let (h, a) = (side(x, nu, h), side(y, nu, a));
     Local {
         value: h.value + a.value,
         gradient: [h.d_eta, a.d_eta, h.d_nu + a.d_nu],
