@@ -286,3 +286,46 @@ fn a_warm_start_whose_extras_do_not_fit_the_new_data_starts_them_afresh() {
     let refit = fit_from(&data, &options, &previous).unwrap();
     assert!((refit.summary().log_likelihood - model.summary().log_likelihood).abs() < 1e-6);
 }
+
+#[test]
+fn a_cmp_fit_with_a_side_that_has_only_scored_nothing_converges() {
+    // D1 before 2001-08-04, as the families' leaderboard fits it (four
+    // years of history, ξ = 0.0018/day, ridge 1e-3): promoted St Pauli's
+    // only match is a 0-0. With ν < 1 goalmodel's rate
+    // (m + (ν − 1)/(2ν))^ν needs m > (1 − ν)/(2ν), and the slope of
+    // ln P(0) = −ln Z in η, −ν m base^(ν−1), is unbounded as the base
+    // m + (ν − 1)/(2ν) → 0: no ridge held the side's ratings, the fit
+    // pressed against the domain's edge and Newton never converged.
+    let start = NaiveDate::from_ymd_opt(2001, 8, 4).unwrap();
+    let file = read_football_data_dir(
+        &data_dir().join("football-data"),
+        &["D1"],
+        &["9798", "9899", "9900", "0001", "0102"],
+    )
+    .unwrap();
+    let from = start - Days::new(4 * 365 + 1);
+    let matches: Vec<Match> = file
+        .matches
+        .into_iter()
+        .filter(|m| m.date >= from && m.date < start)
+        .collect();
+    assert_eq!(matches.len(), 1223);
+    let data = Dataset::from_matches(&matches, &ValidationOptions::default()).unwrap();
+    let options = FitOptions {
+        family: Family::ConwayMaxwellPoisson,
+        ridge: 1e-3,
+        standard_errors: false,
+        time_decay: TimeDecay {
+            xi_per_day: 0.0018,
+            reference_date: Some(start),
+        },
+        ..Default::default()
+    };
+    let model = fit(&data, &options).unwrap();
+    assert!(model.summary().converged);
+    let p = model.parameters();
+    assert!(p.extra[0].is_finite() && p.extra[0] > 0.0);
+    let grid = model.predict("St Pauli", "Hertha", false).unwrap();
+    let total: f64 = grid.probabilities().iter().sum();
+    assert!((total - 1.0).abs() < 1e-9);
+}

@@ -12,11 +12,15 @@
 //! ```
 //!
 //! (`ν < 1` over-dispersed, `ν > 1` under-dispersed, `ν = 1` is
-//! `Pois(m)`). The domain is `ν > 0` with `m + (ν − 1)/(2ν) > 0`; goalmodel
+//! `Pois(m)`). goalmodel's domain is `ν > 0` with `m + (ν − 1)/(2ν) > 0`;
+//! here, within 11 % of that edge and beyond it, the base
+//! `m + (ν − 1)/(2ν)` is continued smoothly to 0 at `m = 0` (see
+//! [`LogRate`]), so every `m > 0` is priced. goalmodel
 //! also restricts `0.7 ≤ ν ≤ 1.7` and cuts `Z` at
 //! `max(50, ⌈(rate/0.01)^{1/ν}⌉)` terms, while here `ν` is free and `Z` is
 //! summed to convergence (see [`log_prob`] for the bound).
 
+use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use statrs::function::factorial::ln_factorial;
@@ -30,22 +34,51 @@ pub const EXTRA: usize = 1;
 pub const K: usize = 2 + EXTRA;
 
 /// The series for `Z` stops once the rest of it is provably below this
-/// fraction of the sum.
-const SERIES_TAIL: f64 = 1e-30;
+/// fraction of the sum: 10⁴ times below the rounding of the sum itself,
+/// so that `ln Z` and the moments are those of the full series to
+/// rounding.
+const SERIES_TAIL: f64 = 1e-20;
 
 /// The largest index `j` the series for `Z` may reach (and the largest
 /// mode); beyond it (dispersions `ν` near 0 with large means, far outside
 /// football) the point is treated as outside the domain.
 const MAX_TERMS: usize = 100_000;
 
-/// One side's log-rate `L = ν ln(m + c)`, `c = (ν − 1)/(2ν)`, and its
-/// derivatives in `(η, ν)` (with `m = e^η`, `base = m + c`):
+/// Below this ratio `r = (m + c)/m` of goalmodel's base to the mean the
+/// base is continued smoothly instead (see [`LogRate`]).
+const EDGE_RATIO: f64 = 0.1;
+
+/// One side's log-rate `L = ν ln base` and its derivatives in `(η, ν)`,
+/// with `m = e^η`, `c = (ν − 1)/(2ν)` and goalmodel's base `m + c`
+/// wherever it is at least a tenth of the mean, i.e. `r = 1 + c/m ≥ ρ₀ =
+/// 0.1` (always for `ν ≥ 1`):
 ///
 /// ```text
 /// L_η  = ν m / base                 L_ηη = ν m c / base²
 /// L_ν  = ln base + 1/(2ν base)      L_ην = m/base − m/(2ν base²)
 /// L_νν = −1/(4ν³ base²)
 /// ```
+///
+/// Near the edge of goalmodel's domain (`ν < 1` and `m` within 11 % of
+/// `−c`, or below it, where goalmodel's rate is NaN) the base is continued
+/// as `base = m·ρ₀·exp(t − t²/2)`, `t = (r − ρ₀)/ρ₀`, which meets `m r = m
+/// + c` at `r = ρ₀` with equal first and second derivatives and falls to 0
+/// with `m` (as a Poisson rate does) instead of vanishing at `m = −c` with
+/// an unbounded slope `∂L/∂η = ν m/base`: without it a side that has only
+/// scored nothing (a promoted side after a 0-0) has no maximum-likelihood
+/// rating for any ridge, the fit pressing against the edge. There, with
+/// `B = ln base = η + ln ρ₀ + t − t²/2`, `K₁ = (1 − t)/ρ₀`, `K₂ = −1/ρ₀²`
+/// (the first two derivatives of `ln(base/m)` in `r`), `r_η = 1 − r`,
+/// `r_ηη = r − 1`, `r_ν = 1/(2ν² m)`, `r_ην = −r_ν`, `r_νν = −1/(ν³ m)`:
+///
+/// ```text
+/// B_η = 1 + K₁ r_η          B_ηη = K₂ r_η² + K₁ r_ηη
+/// B_ν = K₁ r_ν              B_ην = K₂ r_η r_ν + K₁ r_ην
+///                           B_νν = K₂ r_ν² + K₁ r_νν
+/// L_η = ν B_η   L_ν = B + ν B_ν   L_ηη = ν B_ηη
+/// L_ην = B_η + ν B_ην   L_νν = 2 B_ν + ν B_νν
+/// ```
+#[derive(Clone, Copy)]
 struct LogRate {
     base: f64,
     value: f64,
@@ -65,29 +98,87 @@ impl LogRate {
         }
         let c = (nu - 1.0) / (2.0 * nu);
         let base = mean + c;
+        if base < EDGE_RATIO * mean {
+            return Self::continued(mean, nu, c);
+        }
         if base <= 0.0 {
             return None;
         }
         let over = 1.0 / base;
         let mo = mean * over;
+        let log_base = base.ln();
         Some(Self {
             base,
-            value: nu * base.ln(),
+            value: nu * log_base,
             d_eta: nu * mo,
-            d_nu: base.ln() + over / (2.0 * nu),
+            d_nu: log_base + over / (2.0 * nu),
             d_eta_eta: nu * mo * c * over,
             d_eta_nu: mo - mo * over / (2.0 * nu),
             d_nu_nu: -over * over / (4.0 * nu * nu * nu),
         })
     }
+
+    /// The continued base near the edge (see [`LogRate`]).
+    fn continued(mean: f64, nu: f64, c: f64) -> Option<Self> {
+        if mean <= 0.0 {
+            return None;
+        }
+        let r = 1.0 + c / mean;
+        let t = (r - EDGE_RATIO) / EDGE_RATIO;
+        let log_base = mean.ln() + EDGE_RATIO.ln() + t - 0.5 * t * t;
+        if !log_base.is_finite() {
+            return None;
+        }
+        // far below the edge `base` may underflow to 0; `L` stays finite
+        let base = log_base.exp();
+        let (k1, k2) = ((1.0 - t) / EDGE_RATIO, -1.0 / (EDGE_RATIO * EDGE_RATIO));
+        let (r_eta, r_eta_eta) = (1.0 - r, r - 1.0);
+        let r_nu = 1.0 / (2.0 * nu * nu * mean);
+        let r_nu_nu = -1.0 / (nu * nu * nu * mean);
+        let b_eta = 1.0 + k1 * r_eta;
+        let b_nu = k1 * r_nu;
+        let b_eta_eta = k2 * r_eta * r_eta + k1 * r_eta_eta;
+        let b_eta_nu = k2 * r_eta * r_nu - k1 * r_nu;
+        let b_nu_nu = k2 * r_nu * r_nu + k1 * r_nu_nu;
+        Some(Self {
+            base,
+            value: nu * log_base,
+            d_eta: nu * b_eta,
+            d_nu: log_base + nu * b_nu,
+            d_eta_eta: nu * b_eta_eta,
+            d_eta_nu: b_eta + nu * b_eta_nu,
+            d_nu_nu: 2.0 * b_nu + nu * b_nu_nu,
+        })
+    }
 }
 
-/// `ln j` for `j = 1..=1024` from a table filled once (`ln 0` is never
-/// asked for), computed directly above it.
-fn ln_int(j: usize) -> f64 {
+/// The size of the tables of [`ln_int`] and [`ln_fact`].
+const LN_TABLE: usize = 1025;
+
+/// `ln j` for `j = 0..LN_TABLE` (`ln 0 = −∞` is never asked for), filled
+/// once.
+fn ln_table() -> &'static [f64] {
     static TABLE: OnceLock<Vec<f64>> = OnceLock::new();
-    let table = TABLE.get_or_init(|| (0..=1024).map(|j| (j as f64).ln()).collect());
-    table.get(j).copied().unwrap_or_else(|| (j as f64).ln())
+    TABLE.get_or_init(|| (0..LN_TABLE).map(|j| (j as f64).ln()).collect())
+}
+
+/// `ln j` for `j ≥ 1`: from [`ln_table`], computed directly above it.
+fn ln_int(j: usize) -> f64 {
+    ln_table()
+        .get(j)
+        .copied()
+        .unwrap_or_else(|| (j as f64).ln())
+}
+
+/// statrs' `ln_factorial(j)` (the same values, bit for bit): from a table
+/// of its values for `j < 1025` filled once, computed directly above it.
+fn ln_fact(j: usize) -> f64 {
+    static TABLE: OnceLock<Vec<f64>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| (0..LN_TABLE as u64).map(ln_factorial).collect())
+        .get(j)
+        .copied()
+        .unwrap_or_else(|| ln_factorial(j as u64))
 }
 
 /// The number of powers [`InversePowers`] keeps.
@@ -129,8 +220,25 @@ impl InversePowers {
         }
     }
 
+    /// Fills every power below [`POWERS`] (one `exp` per prime below it).
+    fn fill(&mut self) {
+        self.get(POWERS - 1);
+    }
+
     /// `j^{−ν}`, `j ≥ 1`.
+    #[inline(always)]
     fn get(&mut self, j: usize) -> f64 {
+        if j < self.len {
+            self.values[j]
+        } else {
+            self.extend(j)
+        }
+    }
+
+    /// `j^{−ν}` for a `j` not yet computed.
+    #[cold]
+    #[inline(never)]
+    fn extend(&mut self, j: usize) -> f64 {
         if j >= POWERS {
             return (-self.nu * ln_int(j)).exp();
         }
@@ -150,6 +258,7 @@ impl InversePowers {
 
 /// The CMP series `Σ_j w_j`, `w_j = exp(j L − ν ln j!)`, with the moments
 /// of `j` and `ln j!` under the normalised weights, summed to convergence.
+#[derive(Clone, Copy)]
 struct Series {
     /// `ln Z`.
     log_z: f64,
@@ -186,6 +295,17 @@ impl Sums {
 }
 
 impl Series {
+    /// A placeholder for empty cache slots.
+    const EMPTY: Self = Self {
+        log_z: 0.0,
+        mean_j: 0.0,
+        mean_lf: 0.0,
+        var_j: 0.0,
+        cov: 0.0,
+        var_lf: 0.0,
+        upper_tail: 0.0,
+    };
+
     /// Sums the series outwards from its mode `j* = ⌊base⌋` (the ratios
     /// `w_{j+1}/w_j = rate·(j+1)^{−ν} = (base/(j+1))^ν` are ≥ 1 exactly while
     /// `j + 1 ≤ base`), with `w_{j*}` scaled to 1 so that nothing overflows:
@@ -196,12 +316,13 @@ impl Series {
     /// mode the ratio of successive terms is below 1 and keeps falling, so
     /// everything beyond the last term summed, `w_J`, is at most
     /// `w_J · r/(1 − r)` with `r` the next ratio; each direction stops at the
-    /// first `J` where that bound is below `1e-30` of the sum so far (the
+    /// first `J` where that bound is below `1e-20` of the sum so far (the
     /// downward one also at `j = 0`). The moments of `j` and `ln j!` are
     /// truncated at the same `J`; their neglected parts carry the same
-    /// factor `1e-30` times the polynomial growth of `j²` and `(ln j!)²`
-    /// against terms that fall faster than geometrically, so they are far
-    /// below rounding (`J` is about 30–40 at football's means). `None`
+    /// factor `1e-20` times the polynomial growth of `j²` and `(ln j!)²`
+    /// (below 10⁴ for `J` under 40) against terms that fall faster than
+    /// geometrically, so they are below rounding (`J` is about 20–25 at
+    /// football's means). `None`
     /// (outside the domain) if the CMP rate
     /// `base^ν` exceeds `e^700`, if `base` is 100 000 or more, or if the
     /// upward sum needs terms beyond `j = 100 000`.
@@ -211,24 +332,27 @@ impl Series {
         }
         let cmp_rate = rate.value.exp();
         let mode = rate.base.floor() as usize;
-        let lf_mode = ln_factorial(mode as u64);
+        let lf_mode = ln_fact(mode);
+        let ln = ln_table();
+        let ln_of = |j: usize| ln.get(j).copied().unwrap_or_else(|| (j as f64).ln());
         let mut sums = Sums::default();
         let mut tail = if mode > above { 1.0 } else { 0.0 };
         sums.add(1.0, 0.0, 0.0);
-        // upwards from the mode
+        // upwards from the mode; `r` is the ratio w_j / w_{j−1}
         let (mut w, mut b, mut j) = (1.0f64, 0.0f64, mode);
+        let mut r = cmp_rate * powers.get(j + 1);
         loop {
             j += 1;
             if j > MAX_TERMS {
                 return None;
             }
-            w *= cmp_rate * powers.get(j);
-            b += ln_int(j);
+            w *= r;
+            b += ln_of(j);
             sums.add(w, (j - mode) as f64, b);
             if j > above {
                 tail += w;
             }
-            let r = cmp_rate * powers.get(j + 1);
+            r = cmp_rate * powers.get(j + 1);
             if w * r < SERIES_TAIL * sums.0[0] * (1.0 - r) {
                 break;
             }
@@ -238,7 +362,7 @@ impl Series {
         for j in (1..=mode).rev() {
             // from w_j to w_{j−1}
             w /= cmp_rate * powers.get(j);
-            b -= ln_int(j);
+            b -= ln_of(j);
             sums.add(w, (j - 1) as f64 - mode as f64, b);
             if j - 1 > above {
                 tail += w;
@@ -274,19 +398,97 @@ struct Side {
     d_nu_nu: f64,
 }
 
-/// One side's `ℓ = k L − ν ln k! − ln Z(L, ν)` and its derivatives (see
-/// [`log_prob_derivatives`]); `None` outside the domain.
-fn side(k: u32, eta: f64, powers: &mut InversePowers) -> Option<Side> {
-    if !eta.is_finite() {
-        return None;
+/// The slots of [`Cache`] (a power of two): more than the distinct
+/// linear predictors of a four-season window of two divisions.
+const CACHE_SLOTS: usize = 1 << 13;
+
+/// One side's log-rate and series at one `η` of the cache's `ν`, stamped
+/// with the cache's generation when it was stored.
+#[derive(Clone, Copy)]
+struct Entry {
+    key: u64,
+    generation: u64,
+    rate: LogRate,
+    series: Series,
+}
+
+/// One thread's memory of the last `ν` and of the log-rate and series of
+/// the linear predictors asked for at that `ν` (direct-mapped by a hash of
+/// the bits of `η`, an entry used only for exactly the same bits and the
+/// current generation, which a new `ν` advances): a likelihood evaluation
+/// asks for the same `(η, ν)` once per cell of the same two teams and
+/// venue, and for the same `ν` in every cell. A cached entry is the very
+/// value computed for those bits, so results do not depend on what was
+/// cached. The powers `j^{−ν}` below [`POWERS`] are computed once per `ν`.
+struct Cache {
+    powers: InversePowers,
+    generation: u64,
+    entries: Vec<Entry>,
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> = RefCell::new(Cache {
+        powers: InversePowers::new(f64::NAN),
+        generation: 0,
+        entries: Vec::new(),
+    });
+}
+
+impl Cache {
+    /// Starts a new generation if `ν` is not the one remembered (bit for
+    /// bit).
+    fn set_nu(&mut self, nu: f64) {
+        if self.powers.nu.to_bits() != nu.to_bits() || self.entries.is_empty() {
+            self.powers = InversePowers::new(nu);
+            if nu > 0.0 && nu.is_finite() {
+                self.powers.fill();
+            }
+            self.generation += 1;
+            if self.entries.is_empty() {
+                let empty = Entry {
+                    key: 0,
+                    generation: 0,
+                    rate: LogRate::new(1.0, 1.0).expect("inside the domain"),
+                    series: Series::EMPTY,
+                };
+                self.entries = vec![empty; CACHE_SLOTS];
+            }
+        }
     }
-    let nu = powers.nu;
-    let rate = LogRate::new(eta.exp(), nu)?;
-    let series = Series::new(&rate, powers, usize::MAX)?;
+
+    /// The slot holding the log-rate and series of one side at `η` (and
+    /// the cache's `ν`), computed if need be; `None` outside the domain.
+    #[inline]
+    fn moments(&mut self, eta: f64) -> Option<&Entry> {
+        if !eta.is_finite() {
+            return None;
+        }
+        let key = eta.to_bits();
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 51) as usize % CACHE_SLOTS;
+        let entry = &self.entries[slot];
+        if entry.key == key && entry.generation == self.generation {
+            return Some(&self.entries[slot]);
+        }
+        let rate = LogRate::new(eta.exp(), self.powers.nu)?;
+        let series = Series::new(&rate, &mut self.powers, usize::MAX)?;
+        self.entries[slot] = Entry {
+            key,
+            generation: self.generation,
+            rate,
+            series,
+        };
+        Some(&self.entries[slot])
+    }
+}
+
+/// One side's `ℓ = k L − ν ln k! − ln Z(L, ν)` and its derivatives (see
+/// [`log_prob_derivatives`]), from the side's log-rate and series at its
+/// `η`.
+fn side(k: u32, nu: f64, Entry { rate, series, .. }: &Entry) -> Side {
     let kf = f64::from(k);
-    let lf_k = ln_factorial(u64::from(k));
+    let lf_k = ln_fact(k as usize);
     let a = kf - series.mean_j;
-    Some(Side {
+    Side {
         value: kf * rate.value - nu * lf_k - series.log_z,
         d_eta: a * rate.d_eta,
         d_nu: a * rate.d_nu - lf_k + series.mean_lf,
@@ -296,6 +498,19 @@ fn side(k: u32, eta: f64, powers: &mut InversePowers) -> Option<Side> {
         d_nu_nu: a * rate.d_nu_nu - series.var_j * rate.d_nu * rate.d_nu
             + 2.0 * series.cov * rate.d_nu
             - series.var_lf,
+    }
+}
+
+/// Both sides' `ln P` and derivatives ([`side`]) for scores `(x, y)` at
+/// `(η_home, η_away, ν)`, their log-rates and series through this thread's
+/// [`Cache`]; `None` outside the domain.
+fn both_sides(x: u32, y: u32, eta_home: f64, eta_away: f64, nu: f64) -> Option<[Side; 2]> {
+    CACHE.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        cache.set_nu(nu);
+        let home = side(x, nu, cache.moments(eta_home)?);
+        let away = side(y, nu, cache.moments(eta_away)?);
+        Some([home, away])
     })
 }
 
@@ -312,19 +527,17 @@ fn side(k: u32, eta: f64, powers: &mut InversePowers) -> Option<Side> {
 /// series: the terms beyond the last one summed are bounded by a geometric
 /// series (their ratios, `(base/(j+1))^ν` upwards, fall below 1 away from
 /// the mode and keep falling), and each direction stops when that bound is
-/// below `1e-30` of `Z`. Domain: finite `η`, `ν > 0`,
-/// `base = m + (ν − 1)/(2ν) > 0` on both sides, and (far outside football)
+/// below `1e-20` of `Z`. Near and beyond the edge `m + (ν − 1)/(2ν) = 0`
+/// of goalmodel's domain the base is continued (see [`LogRate`]).
+/// Domain: finite `η`, `ν > 0`, and (far outside football)
 /// a CMP rate `base^ν` below `e^700` and a mode `base` below 100 000;
 /// outside it the value is −∞ (never NaN). At
 /// `ν = 1` this is `ln Pois(x; m_h) + ln Pois(y; m_a)`.
 pub fn log_prob(x: u32, y: u32, eta_home: f64, eta_away: f64, extra: &[f64; EXTRA]) -> f64 {
-    let mut powers = InversePowers::new(extra[0]);
-    match (
-        side(x, eta_home, &mut powers),
-        side(y, eta_away, &mut powers),
-    ) {
-        (Some(h), Some(a)) => h.value + a.value,
-        _ => f64::NEG_INFINITY,
+    let nu = extra[0];
+    match both_sides(x, y, eta_home, eta_away, nu) {
+        Some([h, a]) => h.value + a.value,
+        None => f64::NEG_INFINITY,
     }
 }
 
@@ -357,11 +570,8 @@ pub fn log_prob_derivatives(
     eta_away: f64,
     extra: &[f64; EXTRA],
 ) -> Local<K> {
-    let mut powers = InversePowers::new(extra[0]);
-    let (Some(h), Some(a)) = (
-        side(x, eta_home, &mut powers),
-        side(y, eta_away, &mut powers),
-    ) else {
+    let nu = extra[0];
+    let Some([h, a]) = both_sides(x, y, eta_home, eta_away, nu) else {
         return Local::OUTSIDE;
     };
     Local {
@@ -529,7 +739,8 @@ mod tests {
     /// derivatives in (η_home, η_away, ν)), computed with
     /// `cd benches/peers && OMP_NUM_THREADS=1 /work/main/.venv/bin/python -c "import numpy as np, reference_families as r; t = r.cmp_terms(np.array([x]), np.array([y]), np.exp(np.array([eh])), np.exp(np.array([ea])), [nu]); print(t)"`
     /// for each row `(x, y, eh, ea, nu)` below (it returns None at the
-    /// last point: e^−1.3 − 0.4/1.2 < 0).
+    /// last point: e^−1.3 − 0.4/1.2 < 0, beyond goalmodel's domain, where
+    /// the base is continued, see [`LogRate`]).
     #[test]
     fn values_equal_the_reference_script() {
         #[rustfmt::skip]
@@ -553,7 +764,35 @@ mod tests {
                 );
             }
         }
-        assert_eq!(log_prob(1, 4, -1.3, 0.9, &[0.6]), f64::NEG_INFINITY);
+        assert!(log_prob(1, 4, -1.3, 0.9, &[0.6]).is_finite());
+    }
+
+    /// Across and beyond the edge of goalmodel's domain (`ν < 1`, `m`
+    /// from well inside to far below `−c`) the continued base has exact
+    /// derivatives, and `ln P(0)` of a side rises to 0 as `m → 0` with a
+    /// slope that vanishes (so a ridge holds its rating).
+    #[test]
+    fn the_continued_base_has_exact_derivatives_and_a_vanishing_slope() {
+        for nu in [0.3, 0.7, 0.97] {
+            let c: f64 = (nu - 1.0) / (2.0 * nu);
+            for factor in [3.0, 1.2, 1.11, 1.1, 1.05, 0.9, 0.5, 0.2] {
+                let eta = (-c * factor).ln();
+                for (x, y) in [(0, 0), (1, 2), (3, 0)] {
+                    let z = [eta, 0.1, nu];
+                    let l = at(x, y)(&z);
+                    assert!(l.is_finite(), "{z:?}");
+                    let (g, h) = finite_difference_errors(at(x, y), z, 1e-6);
+                    assert!(
+                        g < 1e-6 && h < 1e-4,
+                        "gradient {g:e} hessian {h:e} at {z:?}"
+                    );
+                }
+            }
+            let slope = |eta: f64| log_prob_derivatives(0, 0, eta, 0.1, &[nu]).gradient[0];
+            let edge = (-c).ln();
+            assert!(slope(edge - 1.0).abs() < slope(edge).abs());
+            assert!(slope(edge - 3.0).abs() < 1e-6);
+        }
     }
 
     #[test]
@@ -565,12 +804,16 @@ mod tests {
             (f64::NAN, 0.2, 1.0),
             (0.1, f64::INFINITY, 1.0),
             (0.1, 0.2, f64::INFINITY),
-            (-1.3, 0.2, 0.6),
         ] {
             assert_eq!(log_prob(1, 1, eh, ea, &[nu]), f64::NEG_INFINITY);
             assert_eq!(log_prob_derivatives(1, 1, eh, ea, &[nu]), Local::OUTSIDE);
         }
-        assert!(score_grid(0.2, 1.0, &[0.6], 5).iter().all(|p| *p == 0.0));
+        assert!(score_grid(1.0, 1.0, &[f64::NAN], 5)
+            .iter()
+            .all(|p| *p == 0.0));
+        // beyond goalmodel's domain the continued base prices the side
+        let grid = score_grid(0.2, 1.0, &[0.6], 30);
+        assert!((grid.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         assert_eq!(marginal_tail(1.0, &[f64::NAN], 5), 1.0);
         // large scores and strong over-dispersion stay finite
         let l = log_prob_derivatives(40, 35, 1.0, 0.5, &[0.7]);
