@@ -414,9 +414,10 @@ pub fn score_grid(
 }
 
 /// `[home, draw, away]`: the sums of the cells of [`score_grid`] over
-/// `x > y`, `x = y` and `x < y`, from the two marginals in O(max_goals)
-/// ([`super::independent_outcome_sums`]; all 0 outside the domain, where
-/// the grid is 0); `None` when a cell would not be finite and ≥ 0.
+/// `x > y`, `x = y` and `x < y`, from the two marginals `p`, `q` in
+/// O(max_goals): `Σₓ p[x]·Σ_{y<x} q[y]`, `Σₓ p[x]·q[x]` and
+/// `Σ_y q[y]·Σ_{x<y} p[x]` (`independent_outcome_sums`; all 0 outside
+/// the domain, where the grid is 0); `None` when a cell would not be finite and ≥ 0.
 pub fn outcome_sums(
     home_rate: f64,
     away_rate: f64,

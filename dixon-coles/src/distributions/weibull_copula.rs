@@ -865,7 +865,7 @@ fn side_tails(rate: f64, shape: f64, outside: f64) -> Option<(Rows, Vec<f64>)> {
 /// leaves less than `outside` of the joint mass outside, bounded by
 /// `P(X > M) + P(Y > M)` (the [`marginal_tail`] of each side, from one pmf
 /// evaluation per side rather than one per candidate size: the tails of
-/// [`side_tails`]); `None` where either side is outside the accurate region
+/// `side_tails`); `None` where either side is outside the accurate region
 /// or no size up to 400 is enough.
 pub fn smallest_grid(
     home_rate: f64,
@@ -886,7 +886,7 @@ fn first_below(home: &[f64], away: &[f64], outside: f64) -> Option<usize> {
 /// The adaptive grid in one pass: the size `M` = [`smallest_grid`] (at
 /// least `min_goals`, `None` when there is none or it exceeds `max_goals`)
 /// and the cells [`score_grid`] gives at that size, both from the same
-/// marginal rows (the pmf rows of [`side_tails`], and the cdf of the rows
+/// marginal rows (the pmf rows of `side_tails`, and the cdf of the rows
 /// `0..=M` from the same table and series length: each value is the one
 /// [`score_grid`] computes, up to terms below `1e-30` where its shorter
 /// series stops earlier).
