@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::PredictError;
-use crate::grid::{OutcomeProbabilities, ScoreGrid};
+use crate::grid::{OutcomeProbabilities, ScoreGrid, MAX_GOALS_CAP};
 
 /// Double-chance probabilities.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -94,6 +94,14 @@ impl Settlement {
         }
     }
 }
+
+/// The length of a total-goals or goal-difference distribution of the
+/// largest grid: `2·MAX_GOALS_CAP + 1`.
+const SUMS: usize = 2 * MAX_GOALS_CAP + 1;
+
+/// Up to this many most likely scores are found in one pass over the cells
+/// ([`ScoreGrid::most_likely_scores`]).
+const FEW_SCORES: usize = 8;
 
 /// A line as a whole number of quarter goals.
 fn quarters(line: f64) -> Result<i64, PredictError> {
@@ -204,11 +212,20 @@ impl ScoreGrid {
 
     /// The total-goals distribution: entry k is `P(x + y = k)`, k = 0..=2·max_goals.
     pub fn total_goals_distribution(&self) -> Vec<f64> {
+        let mut out = [0.0; SUMS];
+        self.total_goals_into(&mut out).to_vec()
+    }
+
+    /// [`ScoreGrid::total_goals_distribution`] into the first
+    /// `2·max_goals + 1` entries of `out` (zeroed), returned as a slice:
+    /// row `x` adds `P(x, y)` to entry `x + y` (each entry summed in
+    /// increasing `x`).
+    fn total_goals_into<'a>(&self, out: &'a mut [f64; SUMS]) -> &'a [f64] {
         let size = self.size();
-        let mut out = vec![0.0; 2 * size - 1];
+        let out = &mut out[..2 * size - 1];
         for (x, row) in self.probabilities().chunks_exact(size).enumerate() {
-            for (y, p) in row.iter().enumerate() {
-                out[x + y] += p;
+            for (o, p) in out[x..x + size].iter_mut().zip(row) {
+                *o += p;
             }
         }
         out
@@ -216,12 +233,20 @@ impl ScoreGrid {
 
     /// The goal-difference distribution: entry k is `P(x − y = k − max_goals)`.
     pub fn goal_difference_distribution(&self) -> Vec<f64> {
+        let mut out = [0.0; SUMS];
+        self.goal_difference_into(&mut out).to_vec()
+    }
+
+    /// [`ScoreGrid::goal_difference_distribution`] into the first
+    /// `2·max_goals + 1` entries of `out` (zeroed), returned as a slice:
+    /// row `x` adds `P(x, y)` to entry `x + max_goals − y` (each entry
+    /// summed in increasing `x`).
+    fn goal_difference_into<'a>(&self, out: &'a mut [f64; SUMS]) -> &'a [f64] {
         let size = self.size();
-        let m = self.max_goals();
-        let mut out = vec![0.0; 2 * size - 1];
+        let out = &mut out[..2 * size - 1];
         for (x, row) in self.probabilities().chunks_exact(size).enumerate() {
-            for (y, p) in row.iter().enumerate() {
-                out[x + m - y] += p;
+            for (o, p) in out[x..x + size].iter_mut().rev().zip(row) {
+                *o += p;
             }
         }
         out
@@ -239,33 +264,26 @@ impl ScoreGrid {
     /// assert!(quarter.half_loss > 0.0 && quarter.push == 0.0);
     /// ```
     pub fn over(&self, line: f64) -> Result<Settlement, PredictError> {
-        Ok(settle(
-            &self.total_goals_distribution(),
-            0,
-            1,
-            -quarters(line)?,
-        ))
+        let line = quarters(line)?;
+        Ok(settle(self.total_goals_into(&mut [0.0; SUMS]), 0, 1, -line))
     }
 
     /// A bet on fewer than `line` total goals (margin `line − x − y`).
     pub fn under(&self, line: f64) -> Result<Settlement, PredictError> {
-        Ok(settle(
-            &self.total_goals_distribution(),
-            0,
-            -1,
-            quarters(line)?,
-        ))
+        let line = quarters(line)?;
+        Ok(settle(self.total_goals_into(&mut [0.0; SUMS]), 0, -1, line))
     }
 
     /// An Asian handicap bet on the home side with handicap `line` added to
     /// its goals (margin `x − y + line`; e.g. −0.5 is "home to win").
     pub fn asian_handicap_home(&self, line: f64) -> Result<Settlement, PredictError> {
         let m = self.max_goals() as i64;
+        let line = quarters(line)?;
         Ok(settle(
-            &self.goal_difference_distribution(),
+            self.goal_difference_into(&mut [0.0; SUMS]),
             -m,
             1,
-            quarters(line)?,
+            line,
         ))
     }
 
@@ -273,11 +291,12 @@ impl ScoreGrid {
     /// its goals (margin `y − x + line`).
     pub fn asian_handicap_away(&self, line: f64) -> Result<Settlement, PredictError> {
         let m = self.max_goals() as i64;
+        let line = quarters(line)?;
         Ok(settle(
-            &self.goal_difference_distribution(),
+            self.goal_difference_into(&mut [0.0; SUMS]),
             -m,
             -1,
-            quarters(line)?,
+            line,
         ))
     }
 
@@ -299,13 +318,45 @@ impl ScoreGrid {
     }
 
     /// The `count` most likely scores, most likely first (ties by fewer home, then away goals).
-    /// Selects the top `count` in O(cells) and sorts only those.
+    /// Up to 8 scores are kept sorted in one pass over the cells
+    /// (each cell inserted where it belongs among the best so far); more are
+    /// selected in O(cells) and only those sorted.
     pub fn most_likely_scores(&self, count: usize) -> Vec<ScoreProbability> {
         if count == 0 {
             return Vec::new();
         }
         let size = self.size();
-        let mut all: Vec<ScoreProbability> = self
+        let order = |a: &ScoreProbability, b: &ScoreProbability| {
+            b.probability
+                .total_cmp(&a.probability)
+                .then(a.home_goals.cmp(&b.home_goals))
+                .then(a.away_goals.cmp(&b.away_goals))
+        };
+        if count <= FEW_SCORES {
+            let mut best: Vec<ScoreProbability> = Vec::with_capacity(count + 1);
+            for (home_goals, row) in self.probabilities().chunks_exact(size).enumerate() {
+                for (away_goals, &probability) in row.iter().enumerate() {
+                    // cells come in increasing (home, away), so a tie ranks
+                    // after every kept score: only a larger probability enters
+                    if best.len() == count
+                        && probability.total_cmp(&best[count - 1].probability)
+                            != std::cmp::Ordering::Greater
+                    {
+                        continue;
+                    }
+                    let cell = ScoreProbability {
+                        home_goals,
+                        away_goals,
+                        probability,
+                    };
+                    let at = best.partition_point(|kept| order(kept, &cell).is_lt());
+                    best.insert(at, cell);
+                    best.truncate(count);
+                }
+            }
+            return best;
+        }
+        let cells = self
             .probabilities()
             .iter()
             .enumerate()
@@ -313,14 +364,8 @@ impl ScoreGrid {
                 home_goals: i / size,
                 away_goals: i % size,
                 probability,
-            })
-            .collect();
-        let order = |a: &ScoreProbability, b: &ScoreProbability| {
-            b.probability
-                .total_cmp(&a.probability)
-                .then(a.home_goals.cmp(&b.home_goals))
-                .then(a.away_goals.cmp(&b.away_goals))
-        };
+            });
+        let mut all: Vec<ScoreProbability> = cells.collect();
         if count < all.len() {
             all.select_nth_unstable_by(count - 1, order);
             all.truncate(count);

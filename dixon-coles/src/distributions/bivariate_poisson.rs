@@ -234,6 +234,56 @@ pub fn score_grid(
     grid
 }
 
+/// `[home, draw, away]`: the sums of the cells of [`score_grid`] over
+/// `x > y`, `x = y` and `x < y` on `0..=m × 0..=m` (`m = max_goals`), in
+/// O(m) without building the grid. With `a`, `b`, `c` the pmfs of `λ₁`,
+/// `λ₂`, `λ₃`, the cells with shared part `k` are `a[i]·b[j]·c[k]` at
+/// `(i + k, j + k)`, inside the grid for `i, j ≤ m − k`, and the outcome
+/// depends on `i − j` only:
+///
+/// ```text
+/// home win = Σ_k c[k]·H(m − k),   H(n) = Σ_{i≤n} a[i]·Σ_{j<i} b[j]
+/// draw     = Σ_k c[k]·D(m − k),   D(n) = Σ_{i≤n} a[i]·b[i]
+/// away win = Σ_k c[k]·A(m − k),   A(n) = Σ_{j≤n} b[j]·Σ_{i<j} a[i]
+/// ```
+///
+/// (all 0 outside the domain, where the grid is 0).
+pub fn outcome_sums(
+    home_rate: f64,
+    away_rate: f64,
+    extra: &[f64; EXTRA],
+    max_goals: usize,
+) -> Option<[f64; 3]> {
+    let lambda3 = extra[0];
+    if !valid_rates(home_rate, away_rate, lambda3) {
+        return Some([0.0; 3]);
+    }
+    let (a, b, c) = (
+        poisson_pmf(home_rate, max_goals),
+        poisson_pmf(away_rate, max_goals),
+        poisson_pmf(lambda3, max_goals),
+    );
+    // prefix[n] = [H(n), D(n), A(n)]
+    let mut prefix = Vec::with_capacity(max_goals + 1);
+    let (mut h, mut d, mut w) = (0.0, 0.0, 0.0);
+    let (mut below_a, mut below_b) = (0.0, 0.0);
+    for (&ai, &bi) in a.iter().zip(&b) {
+        h += ai * below_b;
+        w += bi * below_a;
+        d += ai * bi;
+        below_a += ai;
+        below_b += bi;
+        prefix.push([h, d, w]);
+    }
+    let mut sums = [0.0; 3];
+    for (k, &ck) in c.iter().enumerate() {
+        for (s, p) in sums.iter_mut().zip(prefix[max_goals - k]) {
+            *s += ck * p;
+        }
+    }
+    Some(sums)
+}
+
 /// `P(N > m)` for `N ~ Pois(mean)`, summed upwards from `j = m + 1`
 /// (`p_{j+1} = p_j · μ/(j+1)`) until `j + 1 > 2μ` (so every later ratio is
 /// below 1/2 and the rest of the series is at most the last term) and the

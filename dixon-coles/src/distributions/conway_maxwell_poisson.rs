@@ -623,6 +623,26 @@ pub fn score_grid(
     }
 }
 
+/// `[home, draw, away]`: the sums of the cells of [`score_grid`] over
+/// `x > y`, `x = y` and `x < y`, from the two marginals `p`, `q` in
+/// O(max_goals): `Σₓ p[x]·Σ_{y<x} q[y]`, `Σₓ p[x]·q[x]` and
+/// `Σ_y q[y]·Σ_{x<y} p[x]` (`independent_outcome_sums`; all 0 outside
+/// the domain, where the grid is 0); `None` when a cell would not be finite and ≥ 0.
+pub fn outcome_sums(
+    home_rate: f64,
+    away_rate: f64,
+    extra: &[f64; EXTRA],
+    max_goals: usize,
+) -> Option<[f64; 3]> {
+    match (
+        marginal_pmf(home_rate, extra[0], max_goals),
+        marginal_pmf(away_rate, extra[0], max_goals),
+    ) {
+        (Some(home), Some(away)) => super::independent_outcome_sums(&home, &away),
+        _ => Some([0.0; 3]),
+    }
+}
+
 /// The probability that one side scores more than `m` goals,
 /// `P(N > m) = Σ_{j > m} rate^j/(j!)^ν / Z`, summed with `Z` (no `1 − cdf`
 /// cancellation), for `rate = exp(η)` (goalmodel's approximate mean, as in

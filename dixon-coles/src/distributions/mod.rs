@@ -19,3 +19,31 @@ pub mod weibull_copula;
 pub mod zero_inflated_poisson;
 
 pub use local::Local;
+
+/// `[home, draw, away]` of the grid `P(x, y) = home[x]·away[y]` of two
+/// independent sides on `0..n × 0..n` (`n` the length of both slices),
+/// in O(n) without building it:
+///
+/// ```text
+/// home win = Σₓ home[x]·Σ_{y<x} away[y]   draw = Σₓ home[x]·away[x]
+/// away win = Σ_y away[y]·Σ_{x<y} home[x]
+/// ```
+///
+/// `None` when a marginal value is not finite and ≥ 0 (the grid would hold
+/// a cell that is not a probability).
+pub(crate) fn independent_outcome_sums(home: &[f64], away: &[f64]) -> Option<[f64; 3]> {
+    let valid = |p: &f64| p.is_finite() && *p >= 0.0;
+    if !(home.iter().all(valid) && away.iter().all(valid)) {
+        return None;
+    }
+    let (mut h, mut d, mut a) = (0.0, 0.0, 0.0);
+    let (mut below_home, mut below_away) = (0.0, 0.0);
+    for (&px, &py) in home.iter().zip(away) {
+        h += px * below_away;
+        a += py * below_home;
+        d += px * py;
+        below_home += px;
+        below_away += py;
+    }
+    Some([h, d, a])
+}

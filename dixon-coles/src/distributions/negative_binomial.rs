@@ -298,6 +298,22 @@ pub fn score_grid(
     outer_product(&home, &away)
 }
 
+/// `[home, draw, away]`: the sums of the cells of [`score_grid`] over
+/// `x > y`, `x = y` and `x < y`, from the two marginals `p`, `q` in
+/// O(max_goals): `Σₓ p[x]·Σ_{y<x} q[y]`, `Σₓ p[x]·q[x]` and
+/// `Σ_y q[y]·Σ_{x<y} p[x]` (`independent_outcome_sums`); `None` when a
+/// cell would not be finite and ≥ 0.
+pub fn outcome_sums(
+    home_rate: f64,
+    away_rate: f64,
+    extra: &[f64; EXTRA],
+    max_goals: usize,
+) -> Option<[f64; 3]> {
+    let home = marginal_pmf(home_rate, extra[0], max_goals);
+    let away = marginal_pmf(away_rate, extra[0], max_goals);
+    super::independent_outcome_sums(&home, &away)
+}
+
 /// The row-major outer product `p[x·n + y] = home[x]·away[y]`.
 pub(crate) fn outer_product(home: &[f64], away: &[f64]) -> Vec<f64> {
     let mut grid = Vec::with_capacity(home.len() * away.len());

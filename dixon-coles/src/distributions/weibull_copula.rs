@@ -320,24 +320,90 @@ fn marginal(x: usize, eta: f64, shape: f64, derivatives: bool) -> Option<Margina
     })
 }
 
-/// The pmf `P(N = k)` and the cdf `F(k − 1)` of rows `k = 0..=last`
-/// (values only), under the checks of [`accurate_table`] for the largest row.
-fn pmf_rows(last: usize, eta: f64, shape: f64) -> Option<(Vec<f64>, Vec<f64>)> {
+/// One side's pmf rows `P(N = k)`, `k = 0..=last` (values only), computed
+/// under the checks of [`accurate_table`] for the largest row, with what
+/// [`Rows::below`] needs to add the cdf of any rows among them (the series
+/// length `J` chosen and the powers `mʲ = exp(jη)`).
+struct Rows {
+    shape: f64,
+    terms: usize,
+    powers: Vec<f64>,
+    pmf: Vec<f64>,
+}
+
+impl Rows {
+    /// The cdf `F(k − 1)` of rows `k = 0..=last` (`last` at most the rows
+    /// computed): `0` at `k = 0`, else `e^{−m} + Σ_j mʲ C[k−1, j]` with the
+    /// cumulated coefficients `C` of the same cached table and series length
+    /// as the pmf (so the values are those [`accurate_table`] would give for
+    /// the pmf's largest row).
+    fn below(&self, last: usize) -> Vec<f64> {
+        debug_assert!(last < self.pmf.len());
+        let e0 = self.pmf[0];
+        with_table(self.shape, last + 1, self.terms, |table| {
+            let mut below = vec![0.0];
+            below.extend(
+                value_sums(table, 0..last, true, &self.powers)
+                    .into_iter()
+                    .map(|c| e0 + c),
+            );
+            below
+        })
+    }
+}
+
+/// `Σ_j mʲ c[k, j]` for the rows `k` in `rows` of the signed coefficients
+/// (`cumulative` false: the pmf `P(N = k)`) or the cumulated ones (`true`:
+/// `F(k) − e^{−m}`): the value entry of [`jet_sums`], each row summed in
+/// the same order (`j` increasing, from −0.0), four rows at a time so the
+/// four running sums overlap.
+fn value_sums(
+    table: &Table,
+    rows: std::ops::Range<usize>,
+    cumulative: bool,
+    powers: &[f64],
+) -> Vec<f64> {
+    let n = table.terms + 1;
+    let t = if cumulative {
+        &table.cumulative[0]
+    } else {
+        &table.signed[0]
+    };
+    let powers = &powers[..n];
+    let row = |k: usize| &t[k * n..(k + 1) * n];
+    let mut out = Vec::with_capacity(rows.len());
+    let mut k = rows.start;
+    while k + 4 <= rows.end {
+        let (r0, r1, r2, r3) = (row(k), row(k + 1), row(k + 2), row(k + 3));
+        let mut acc = [-0.0f64; 4];
+        for (j, &p) in powers.iter().enumerate() {
+            acc[0] += r0[j] * p;
+            acc[1] += r1[j] * p;
+            acc[2] += r2[j] * p;
+            acc[3] += r3[j] * p;
+        }
+        out.extend(acc);
+        k += 4;
+    }
+    for k in k..rows.end {
+        out.push(row(k).iter().zip(powers).fold(-0.0, |a, (c, p)| a + c * p));
+    }
+    out
+}
+
+/// The pmf `P(N = k)` of rows `k = 0..=last` (values only): `e^{−m}` at
+/// `k = 0`, else `Σ_j (−1)^{k+j} mʲ B[k, j]` (module doc), under the checks
+/// of [`accurate_table`] for the largest row; the cdf follows from
+/// [`Rows::below`].
+fn pmf_rows(last: usize, eta: f64, shape: f64) -> Option<Rows> {
     let e0 = (-eta.exp()).exp();
-    accurate_table(last, eta, shape, |table, powers| {
-        let pmf = (0..=last)
-            .map(|k| match k {
-                0 => e0,
-                _ => jet_sums(table, k, false, powers, false)[0],
-            })
-            .collect();
-        let below = (0..=last)
-            .map(|k| match k {
-                0 => 0.0,
-                _ => e0 + jet_sums(table, k - 1, true, powers, false)[0],
-            })
-            .collect();
-        (pmf, below)
+    accurate_table(last, eta, shape, |table, powers| Rows {
+        shape,
+        terms: table.terms,
+        powers: powers.to_vec(),
+        pmf: std::iter::once(e0)
+            .chain(value_sums(table, 1..last + 1, false, powers))
+            .collect(),
     })
 }
 
@@ -964,7 +1030,9 @@ fn marginal_table(rate: f64, shape: f64, max_goals: usize) -> Option<(Vec<f64>, 
     if !(rate > 0.0 && rate.is_finite()) {
         return None;
     }
-    pmf_rows(max_goals, rate.ln(), shape)
+    let rows = pmf_rows(max_goals, rate.ln(), shape)?;
+    let below = rows.below(max_goals);
+    Some((rows.pmf, below))
 }
 
 /// The joint pmf `P(x, y)` (formula of [`log_prob`]) on
@@ -979,48 +1047,80 @@ pub fn score_grid(
     max_goals: usize,
 ) -> Vec<f64> {
     let n = max_goals + 1;
-    let mut grid = vec![0.0; n * n];
     if !(home_rate > 0.0 && away_rate > 0.0 && usable(home_rate.ln(), away_rate.ln(), extra)) {
-        return grid;
+        return vec![0.0; n * n];
     }
-    let [shape, kappa] = *extra;
+    let shape = extra[0];
     let (Some((ph, fh)), Some((pa, fa))) = (
         marginal_table(home_rate, shape, max_goals),
         marginal_table(away_rate, shape, max_goals),
     ) else {
-        return grid;
+        return vec![0.0; n * n];
     };
-    // the factors of W that depend on one side only (formula of `rectangle`):
-    // W = [e^{−κu₀} E(p_u)]·[e^{−κv₀} E(p_v)]·E(1) / (D̃(u₀, v₁)·D̃(u₁, v₀)),
-    // D̃(u, v) = e^{−κu}·E(v) + e^{−κv}·E(1 − v)
-    let one_side = |p: &[f64], f: &[f64]| -> Vec<[f64; 7]> {
-        (0..n)
-            .map(|k| {
-                let (low, high) = (f[k], f[k] + p[k]);
-                [
-                    (-kappa * low).exp() * e(p[k], kappa),
-                    (-kappa * low).exp(),
-                    (-kappa * high).exp(),
-                    e(low, kappa),
-                    e(high, kappa),
-                    (-kappa * low).exp() * e(1.0 - low, kappa),
-                    (-kappa * high).exp() * e(1.0 - high, kappa),
-                ]
-            })
-            .collect()
-    };
-    let (home, away) = (one_side(&ph, &fh), one_side(&pa, &fa));
+    copula_grid((&ph, &fh), (&pa, &fa), extra[1], n)
+}
+
+/// The cells `P(x, y) = W·L(κW)` (formula of [`rectangle`]) on
+/// `0..n × 0..n`, row-major, from each side's pmf `P(N = k)` and cdf
+/// `F(k − 1)` (the first `n` entries of `home` and `away`), with every cell
+/// that is not finite set to 0 and negative rounding clamped to 0. The
+/// factors of `W` that depend on one side only are computed once a side:
+/// `W = [e^{−κu₀} E(p_u)]·[e^{−κv₀} E(p_v)]·E(1) / (D̃(u₀, v₁)·D̃(u₁, v₀))`,
+/// `D̃(u, v) = e^{−κu}·E(v) + e^{−κv}·E(1 − v)`.
+fn copula_grid(home: (&[f64], &[f64]), away: (&[f64], &[f64]), kappa: f64, n: usize) -> Vec<f64> {
+    let (home, away) = (one_side(home, kappa, n), one_side(away, kappa, n));
     let e1 = e(1.0, kappa);
+    let mut grid = vec![0.0; n * n];
     for (x, hx) in home.iter().enumerate() {
         for (y, ay) in away.iter().enumerate() {
             let d_low_high = hx[1] * ay[4] + ay[6];
             let d_high_low = hx[2] * ay[3] + ay[5];
             let w = hx[0] * ay[0] * e1 / (d_low_high * d_high_low);
-            let p = w * l(kappa * w);
-            grid[x * n + y] = if p.is_finite() { p.max(0.0) } else { 0.0 };
+            grid[x * n + y] = cell(w, kappa);
         }
     }
     grid
+}
+
+/// `P = W·L(κW)` of [`rectangle`], 0 where it is not finite and clamped at
+/// 0. `L(x) = −ln(1 − x)/x` as [`l`] computes it, except for `|x| < 2⁻¹⁰`
+/// (most cells: `W` is small away from the mode), where its series
+/// `1 + x/2 + x²/3 + x³/4 + x⁴/5 + x⁵/6` is used instead (the next term is
+/// below `1.5e-19` of the sum, far below rounding), which saves a logarithm.
+fn cell(w: f64, kappa: f64) -> f64 {
+    let x = kappa * w;
+    let lx = if x.abs() < 1.0 / 1024.0 {
+        1.0 + x * (0.5 + x * (1.0 / 3.0 + x * (0.25 + x * (0.2 + x * (1.0 / 6.0)))))
+    } else {
+        l(x)
+    };
+    let p = w * lx;
+    if p.is_finite() {
+        p.max(0.0)
+    } else {
+        0.0
+    }
+}
+
+/// The factors of [`rectangle`]'s `W` that depend on one side only, for
+/// rows `k = 0..n` with `low = F(k − 1)`, `p = P(N = k)`, `high = low + p`:
+/// `[e^{−κ·low}·E(p), e^{−κ·low}, e^{−κ·high}, E(low), E(high),
+/// e^{−κ·low}·E(1 − low), e^{−κ·high}·E(1 − high)]`.
+fn one_side((p, f): (&[f64], &[f64]), kappa: f64, n: usize) -> Vec<[f64; 7]> {
+    (0..n)
+        .map(|k| {
+            let (low, high) = (f[k], f[k] + p[k]);
+            [
+                (-kappa * low).exp() * e(p[k], kappa),
+                (-kappa * low).exp(),
+                (-kappa * high).exp(),
+                e(low, kappa),
+                e(high, kappa),
+                (-kappa * low).exp() * e(1.0 - low, kappa),
+                (-kappa * high).exp() * e(1.0 - high, kappa),
+            ]
+        })
+        .collect()
 }
 
 /// Rows summed at most by [`marginal_tail`] beyond `m`.
@@ -1041,11 +1141,11 @@ pub fn marginal_tail(rate: f64, extra: &[f64; EXTRAS], m: usize) -> f64 {
     let (eta, shape) = (rate.ln(), extra[0]);
     let mut extra_rows = 32;
     while extra_rows <= TAIL_ROWS {
-        let Some((pmf, _)) = pmf_rows(m + extra_rows, eta, shape) else {
+        let Some(rows) = pmf_rows(m + extra_rows, eta, shape) else {
             return 1.0;
         };
         let mut tail = 0.0;
-        for p in &pmf[m + 1..] {
+        for p in &rows.pmf[m + 1..] {
             let p = p.max(0.0);
             tail += p;
             // past the mode the pmf decreases faster than geometrically
@@ -1058,51 +1158,96 @@ pub fn marginal_tail(rate: f64, extra: &[f64; EXTRAS], m: usize) -> f64 {
     1.0
 }
 
+/// One side's tails for sizing a grid: with `rows` the first of 32, 64,
+/// …, 400 for which the pmf beyond the last row is provably below `1e-3` of
+/// `outside`, the pmf rows `0..=rows` and
+/// `tail[m] = Σ_{m < k ≤ rows} P(k) + (a bound on Σ_{k > rows} P(k))` for
+/// `m = 0..=rows`. Past the mode the pmf falls faster than geometrically,
+/// so with `r = P(rows)/P(rows − 1) < 1` the rest is below `P(rows)·r/(1 − r)`
+/// (each pmf value clamped at 0). `None` where the side is outside the
+/// accurate region or 400 rows are not enough.
+fn side_tails(rate: f64, shape: f64, outside: f64) -> Option<(Rows, Vec<f64>)> {
+    if !(rate > 0.0 && rate.is_finite()) {
+        return None;
+    }
+    let mut rows = 32;
+    while rows <= TAIL_ROWS {
+        let side = pmf_rows(rows, rate.ln(), shape)?;
+        let pmf = &side.pmf;
+        let (last, before) = (pmf[rows].max(0.0), pmf[rows - 1].max(0.0));
+        let beyond = if last == 0.0 {
+            0.0
+        } else if last < before {
+            let r = last / before;
+            last * r / (1.0 - r)
+        } else {
+            f64::INFINITY
+        };
+        if beyond <= 1e-3 * outside {
+            let mut tail = vec![beyond; rows + 1];
+            for k in (0..rows).rev() {
+                tail[k] = tail[k + 1] + pmf[k + 1].max(0.0);
+            }
+            return Some((side, tail));
+        }
+        rows *= 2;
+    }
+    None
+}
+
 /// The smallest `max_goals` whose grid `0..=max_goals × 0..=max_goals`
 /// leaves less than `outside` of the joint mass outside, bounded by
 /// `P(X > M) + P(Y > M)` (the [`marginal_tail`] of each side, from one pmf
-/// evaluation per side rather than one per candidate size); `None` where
-/// either side is outside the accurate region or no size up to 400 is
-/// enough.
+/// evaluation per side rather than one per candidate size: the tails of
+/// `side_tails`); `None` where either side is outside the accurate region
+/// or no size up to 400 is enough.
 pub fn smallest_grid(
     home_rate: f64,
     away_rate: f64,
     extra: &[f64; EXTRAS],
     outside: f64,
 ) -> Option<usize> {
-    let tails = |rate: f64| -> Option<Vec<f64>> {
-        if !(rate > 0.0 && rate.is_finite()) {
-            return None;
-        }
-        let mut rows = 32;
-        while rows <= TAIL_ROWS {
-            let (pmf, _) = pmf_rows(rows, rate.ln(), extra[0])?;
-            // tail[m] = Σ_{m < k ≤ rows} P(k) + (a bound on Σ_{k > rows} P(k)):
-            // past the mode the pmf falls faster than geometrically, so with
-            // r = P(rows)/P(rows − 1) < 1 the rest is below P(rows)·r/(1 − r);
-            // the rows suffice when that is below 1e-3 of `outside`
-            let (last, before) = (pmf[rows].max(0.0), pmf[rows - 1].max(0.0));
-            let beyond = if last == 0.0 {
-                0.0
-            } else if last < before {
-                let r = last / before;
-                last * r / (1.0 - r)
-            } else {
-                f64::INFINITY
-            };
-            if beyond <= 1e-3 * outside {
-                let mut tail = vec![beyond; rows + 1];
-                for k in (0..rows).rev() {
-                    tail[k] = tail[k + 1] + pmf[k + 1].max(0.0);
-                }
-                return Some(tail);
-            }
-            rows *= 2;
-        }
-        None
-    };
-    let (home, away) = (tails(home_rate)?, tails(away_rate)?);
+    let (_, home) = side_tails(home_rate, extra[0], outside)?;
+    let (_, away) = side_tails(away_rate, extra[0], outside)?;
+    first_below(&home, &away, outside)
+}
+
+/// The first `m` with `home[m] + away[m] < outside`.
+fn first_below(home: &[f64], away: &[f64], outside: f64) -> Option<usize> {
     (0..home.len().min(away.len())).find(|&m| home[m] + away[m] < outside)
+}
+
+/// The adaptive grid in one pass: the size `M` = [`smallest_grid`] (at
+/// least `min_goals`, `None` when there is none or it exceeds `max_goals`)
+/// and the cells [`score_grid`] gives at that size, both from the same
+/// marginal rows (the pmf rows of `side_tails`, and the cdf of the rows
+/// `0..=M` from the same table and series length: each value is the one
+/// [`score_grid`] computes, up to terms below `1e-30` where its shorter
+/// series stops earlier).
+pub fn sized_grid(
+    home_rate: f64,
+    away_rate: f64,
+    extra: &[f64; EXTRAS],
+    outside: f64,
+    (min_goals, max_goals): (usize, usize),
+) -> Option<(usize, Vec<f64>)> {
+    let (home, home_tail) = side_tails(home_rate, extra[0], outside)?;
+    let (away, away_tail) = side_tails(away_rate, extra[0], outside)?;
+    let m = first_below(&home_tail, &away_tail, outside)
+        .filter(|&m| m <= max_goals)?
+        .max(min_goals);
+    let n = m + 1;
+    if !usable(home_rate.ln(), away_rate.ln(), extra) || home.pmf.len() < n || away.pmf.len() < n {
+        return Some((m, vec![0.0; n * n]));
+    }
+    let (home_below, away_below) = (home.below(m), away.below(m));
+    let grid = copula_grid(
+        (&home.pmf, &home_below),
+        (&away.pmf, &away_below),
+        extra[1],
+        n,
+    );
+    Some((m, grid))
 }
 
 #[cfg(test)]

@@ -186,6 +186,22 @@ pub fn score_grid(
     negative_binomial::outer_product(&home, &away)
 }
 
+/// `[home, draw, away]`: the sums of the cells of [`score_grid`] over
+/// `x > y`, `x = y` and `x < y`, from the two marginals `p`, `q` in
+/// O(max_goals): `Σₓ p[x]·Σ_{y<x} q[y]`, `Σₓ p[x]·q[x]` and
+/// `Σ_y q[y]·Σ_{x<y} p[x]` (`independent_outcome_sums`); `None` when a
+/// cell would not be finite and ≥ 0.
+pub fn outcome_sums(
+    home_rate: f64,
+    away_rate: f64,
+    extra: &[f64; EXTRA],
+    max_goals: usize,
+) -> Option<[f64; 3]> {
+    let home = marginal_pmf(home_rate, extra[0], max_goals);
+    let away = marginal_pmf(away_rate, extra[0], max_goals);
+    super::independent_outcome_sums(&home, &away)
+}
+
 /// `P(N > m) = (1 − π)·P(Pois(rate) > m)` (`extra = [π]`): the mass one
 /// side puts outside a grid of `m` goals (the zero inflation is inside any
 /// grid). The Poisson tail is the negative binomial's at `α = 0`

@@ -44,17 +44,84 @@ pub trait Kernel<const E: usize, const K: usize>: Copy + Default + Send + Sync +
 
     /// The smallest `m ≥ 1` (at most [`MAX_GOALS_CAP`]) with
     /// `P(X > m) + P(Y > m) < outside`, `None` if there is none. By
-    /// default from [`Kernel::tail`] size by size; a family whose tail is
-    /// costly computes all sizes in one pass.
+    /// default from [`Kernel::tail`] by bisection: past the mode the tails
+    /// fall with `m` by a factor far larger than their rounding, so the
+    /// sizes that hold enough mass are all those from the smallest one on,
+    /// and about log₂ 50 ≈ 6 sizes are tried instead of each in turn; a
+    /// family whose tail is costly computes all sizes in one pass.
     fn smallest_grid(
         home_rate: f64,
         away_rate: f64,
         extra: &[f64; E],
         outside: f64,
     ) -> Option<usize> {
-        (1..=MAX_GOALS_CAP)
-            .find(|&m| Self::tail(home_rate, extra, m) + Self::tail(away_rate, extra, m) < outside)
+        let enough =
+            |m: usize| Self::tail(home_rate, extra, m) + Self::tail(away_rate, extra, m) < outside;
+        if !enough(MAX_GOALS_CAP) {
+            return None;
+        }
+        // enough(high) holds; the answer lies in (low, high]
+        let (mut low, mut high) = (0, MAX_GOALS_CAP);
+        while high - low > 1 {
+            let mid = low + (high - low) / 2;
+            if enough(mid) {
+                high = mid;
+            } else {
+                low = mid;
+            }
+        }
+        Some(high)
     }
+
+    /// The adaptive grid in one pass: `M` = [`Kernel::smallest_grid`]
+    /// raised to `min_goals` (`None` when there is none or it exceeds
+    /// `max_goals`) and the cells [`Kernel::grid`] gives on `0..=M`. By
+    /// default the two calls in turn; a family whose sizing already computes
+    /// the marginals builds the grid from them.
+    fn sized_grid(
+        home_rate: f64,
+        away_rate: f64,
+        extra: &[f64; E],
+        outside: f64,
+        (min_goals, max_goals): (usize, usize),
+    ) -> Option<(usize, Vec<f64>)> {
+        let m = Self::smallest_grid(home_rate, away_rate, extra, outside)
+            .filter(|&m| m <= max_goals)?
+            .max(min_goals);
+        Some((m, Self::grid(home_rate, away_rate, extra, m)))
+    }
+
+    /// `[home, draw, away]`: the sums of the cells of [`Kernel::grid`] on
+    /// `0..=max_goals` over `x > y`, `x = y` and `x < y` (not
+    /// renormalised), or `None` when a cell is not finite and ≥ 0. By
+    /// default summed from the grid; a family computes them without it
+    /// where it can.
+    fn outcome_sums(
+        home_rate: f64,
+        away_rate: f64,
+        extra: &[f64; E],
+        max_goals: usize,
+    ) -> Option<[f64; 3]> {
+        grid_outcome_sums(
+            &Self::grid(home_rate, away_rate, extra, max_goals),
+            max_goals,
+        )
+    }
+}
+
+/// `[Σ_{x>y}, Σ_{x=y}, Σ_{x<y}]` of the cells `P(x, y)` of a row-major grid
+/// on `0..=max_goals`, or `None` when a cell is not finite and ≥ 0.
+pub(crate) fn grid_outcome_sums(cells: &[f64], max_goals: usize) -> Option<[f64; 3]> {
+    if cells.iter().any(|p| !(p.is_finite() && *p >= 0.0)) {
+        return None;
+    }
+    let mut sums = [0.0; 3];
+    for (x, row) in cells.chunks_exact(max_goals + 1).enumerate() {
+        sums[0] += row[..x].iter().sum::<f64>();
+        sums[1] += row[x];
+        sums[2] += row[x + 1..].iter().sum::<f64>();
+    }
+    Some(sums)
 }
 
 /// A [`Kernel`] as a [`GoalModel`] (and a [`ScoreDistribution`]).
@@ -200,8 +267,9 @@ impl<T: Kernel<E, K>, const E: usize, const K: usize> GoalModel for KernelFamily
 
     /// The distribution's cells on `0..=m` a side. Adaptive: the smallest
     /// `m ≥ 1` (at most [`MAX_GOALS_CAP`]) with `P(X > m) + P(Y > m) <`
-    /// [`ADAPTIVE_TOLERANCE`], which bounds the mass outside the square;
-    /// the grid is then divided by its total (`mass_outside` = 1 − total).
+    /// [`ADAPTIVE_TOLERANCE`], which bounds the mass outside the square,
+    /// sized and built in one pass ([`Kernel::sized_grid`]); the grid is
+    /// then divided by its total (`mass_outside` = 1 − total).
     fn score_grid(
         &self,
         parameters: &Parameters,
@@ -209,6 +277,67 @@ impl<T: Kernel<E, K>, const E: usize, const K: usize> GoalModel for KernelFamily
         away_rate: f64,
         size: GridSize,
     ) -> Result<ScoreGrid, PredictError> {
+        check_rates(home_rate, away_rate)?;
+        let extra = extra_array::<E>(parameters, T::EXTRAS)?;
+        let (max_goals, tolerance, cells) = match size {
+            GridSize::MaxGoals(m) | GridSize::Truncated(m) if m > MAX_GOALS_CAP => {
+                return Err(PredictError::MaxGoalsTooLarge {
+                    max_goals: m,
+                    cap: MAX_GOALS_CAP,
+                })
+            }
+            GridSize::MaxGoals(m) => (
+                m,
+                Some(crate::grid::EXPLICIT_TOLERANCE),
+                T::grid(home_rate, away_rate, &extra, m),
+            ),
+            GridSize::Truncated(m) => (m, None, T::grid(home_rate, away_rate, &extra, m)),
+            GridSize::Adaptive => {
+                let found = T::sized_grid(
+                    home_rate,
+                    away_rate,
+                    &extra,
+                    ADAPTIVE_TOLERANCE,
+                    (1, MAX_GOALS_CAP),
+                );
+                match found {
+                    Some((m, cells)) => (m, None, cells),
+                    None => {
+                        return Err(PredictError::MassOutsideGrid {
+                            max_goals: MAX_GOALS_CAP,
+                            mass_outside: T::tail(home_rate, &extra, MAX_GOALS_CAP)
+                                + T::tail(away_rate, &extra, MAX_GOALS_CAP),
+                            tolerance: ADAPTIVE_TOLERANCE,
+                            needed: None,
+                        })
+                    }
+                }
+            }
+        };
+        if cells.iter().any(|p| !(p.is_finite() && *p >= 0.0)) {
+            return Err(PredictError::InvalidParameter {
+                field: "expected_goals",
+                value: home_rate.max(away_rate),
+                reason: "the family's distribution cannot be computed accurately here",
+            });
+        }
+        let total: f64 = cells.iter().sum();
+        check_mass(total, max_goals, tolerance, (home_rate, away_rate))?;
+        Ok(ScoreGrid::from_checked_cells(
+            cells, max_goals, total, home_rate, away_rate,
+        ))
+    }
+
+    /// The home/draw/away sums of the grid [`GoalModel::score_grid`] would
+    /// build, sized and checked as it is ([`Kernel::outcome_sums`], without
+    /// the grid where the family can), each divided by their total.
+    fn outcome_probabilities(
+        &self,
+        parameters: &Parameters,
+        home_rate: f64,
+        away_rate: f64,
+        size: GridSize,
+    ) -> Result<OutcomeProbabilities, PredictError> {
         check_rates(home_rate, away_rate)?;
         let extra = extra_array::<E>(parameters, T::EXTRAS)?;
         let (max_goals, tolerance) = match size {
@@ -238,32 +367,20 @@ impl<T: Kernel<E, K>, const E: usize, const K: usize> GoalModel for KernelFamily
                 cap: MAX_GOALS_CAP,
             });
         }
-        let cells = T::grid(home_rate, away_rate, &extra, max_goals);
-        if cells.iter().any(|p| !(p.is_finite() && *p >= 0.0)) {
-            return Err(PredictError::InvalidParameter {
+        let [home, draw, away] = T::outcome_sums(home_rate, away_rate, &extra, max_goals).ok_or(
+            PredictError::InvalidParameter {
                 field: "expected_goals",
                 value: home_rate.max(away_rate),
                 reason: "the family's distribution cannot be computed accurately here",
-            });
-        }
-        let total: f64 = cells.iter().sum();
+            },
+        )?;
+        let total = home + draw + away;
         check_mass(total, max_goals, tolerance, (home_rate, away_rate))?;
-        Ok(ScoreGrid::from_checked_cells(
-            cells, max_goals, total, home_rate, away_rate,
-        ))
-    }
-
-    /// Summed from [`GoalModel::score_grid`].
-    fn outcome_probabilities(
-        &self,
-        parameters: &Parameters,
-        home_rate: f64,
-        away_rate: f64,
-        size: GridSize,
-    ) -> Result<OutcomeProbabilities, PredictError> {
-        Ok(self
-            .score_grid(parameters, home_rate, away_rate, size)?
-            .outcome_probabilities())
+        Ok(OutcomeProbabilities {
+            home: home / total,
+            draw: draw / total,
+            away: away / total,
+        })
     }
 }
 

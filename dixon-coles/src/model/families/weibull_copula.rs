@@ -28,4 +28,15 @@ kernel_family! {
         dist::smallest_grid(home_rate, away_rate, extra, outside)
     }
 
+    /// The size and the grid from the same marginal rows ([`dist::sized_grid`]).
+    fn sized_grid(
+        home_rate: f64,
+        away_rate: f64,
+        extra: &[f64; 2],
+        outside: f64,
+        sizes: (usize, usize),
+    ) -> Option<(usize, Vec<f64>)> {
+        dist::sized_grid(home_rate, away_rate, extra, outside, sizes)
+    }
+
 }

@@ -12,5 +12,15 @@ kernel_family! {
         name: "zero_inflation",
         lower: 0.0,
         upper: 1.0,
-    }], start [0.02]
+    }], start [0.02];
+    /// In O(max_goals), without the grid ([`dist::outcome_sums`]).
+    fn outcome_sums(
+        home_rate: f64,
+        away_rate: f64,
+        extra: &[f64; 1],
+        max_goals: usize,
+    ) -> Option<[f64; 3]> {
+        dist::outcome_sums(home_rate, away_rate, extra, max_goals)
+    }
+
 }
