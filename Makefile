@@ -15,11 +15,9 @@ export SCORELINE_PEERS_DIR := $(PEERS_OUT)
 ## demo: fit the Premier League + Championship and print ratings and predictions,
 ## then the walk-forward backtest against the closing line with value betting, per season,
 ## and the same report for every league and season in the data, then the
-## goal-model families' leaderboard (per league and overall). It lists the
-## families that run through today: conway_maxwell_poisson fails on the first
-## seasons of D1 and SP1 and weibull_copula takes minutes (README); make it
-## --families all when they do
-DEMO_FAMILIES ?= poisson,dixon_coles,negative_binomial,zero_inflated_poisson,bivariate_poisson
+## goal-model families' leaderboard (per league and overall), every family
+## (about a minute on 2 cores; DEMO_FAMILIES=poisson,dixon_coles for a short one)
+DEMO_FAMILIES ?= all
 demo:
 	@echo "make demo: building the release examples (the first build takes several minutes on 2 cores) ..."
 	cargo build --release -p scoreline-dixon-coles --features fetch --examples

@@ -222,6 +222,51 @@ impl Table {
 thread_local! {
     /// One table per series length `J`, for the last shape it was asked for.
     static TABLES: RefCell<Vec<Table>> = const { RefCell::new(Vec::new()) };
+    /// The powers of the last two rates asked for on this thread.
+    static POWERS: RefCell<PowerCache> = RefCell::new(PowerCache::default());
+}
+
+/// The powers `mʲ = exp(8⌊j/8⌋η)·exp((j mod 8)η)` of one rate `m = e^η`,
+/// as far as they were needed (see [`accurate_table`]).
+#[derive(Default)]
+struct Powers {
+    /// The bits of `η`, `None` for an empty slot.
+    eta: Option<u64>,
+    /// `exp(rη)`, `r = 0..8`.
+    low: [f64; 8],
+    /// `mʲ` for `j < values.len()`.
+    values: Vec<f64>,
+}
+
+/// Two [`Powers`] slots, replaced in turn: a likelihood asks for the two
+/// sides of a match one after the other, and the matches of one pair of
+/// teams (one rate each side) come in a row, so a pair's later scores
+/// reuse its powers (the same values, bit for bit).
+#[derive(Default)]
+struct PowerCache {
+    slots: [Powers; 2],
+    next: usize,
+}
+
+impl PowerCache {
+    /// The slot of `eta`, emptied and refilled with its `exp(rη)` if it is
+    /// in neither.
+    fn slot(&mut self, eta: f64) -> &mut Powers {
+        let bits = eta.to_bits();
+        let index = match self.slots.iter().position(|s| s.eta == Some(bits)) {
+            Some(index) => index,
+            None => {
+                let index = self.next;
+                self.next = 1 - index;
+                let slot = &mut self.slots[index];
+                slot.eta = Some(bits);
+                slot.low = std::array::from_fn(|r| (r as f64 * eta).exp());
+                slot.values.clear();
+                index
+            }
+        };
+        &mut self.slots[index]
+    }
 }
 
 /// Runs `f` on the cached table of `shape` with at least `rows` rows and
@@ -352,7 +397,7 @@ impl Rows {
     }
 }
 
-/// `Σ_j mʲ c[k, j]` for the rows `k` in `rows` of the signed coefficients
+/// `Σ_{j < powers.len()} mʲ c[k, j]` for the rows `k` in `rows` of the signed coefficients
 /// (`cumulative` false: the pmf `P(N = k)`) or the cumulated ones (`true`:
 /// `F(k) − e^{−m}`): the value entry of [`jet_sums`], each row summed in
 /// the same order (`j` increasing, from −0.0), four rows at a time so the
@@ -369,7 +414,8 @@ fn value_sums(
     } else {
         &table.signed[0]
     };
-    let powers = &powers[..n];
+    // the powers run to the series' cut (at most the table's n terms)
+    debug_assert!(powers.len() <= n);
     let row = |k: usize| &t[k * n..(k + 1) * n];
     let mut out = Vec::with_capacity(rows.len());
     let mut k = rows.start;
@@ -431,73 +477,72 @@ fn accurate_table<T>(
     if !(eta.is_finite() && shape.is_finite() && shape > 0.0) {
         return None;
     }
-    // row 0 alone: Σ_j mʲ/j! = eᵐ
-    if f64::EPSILON * eta.exp().exp() > ROUNDING_MAX {
-        return None;
-    }
-    // mʲ = exp(8⌊j/8⌋η)·exp((j mod 8)η): 1 + j/8 + 8 calls of exp
-    let low: [f64; 8] = std::array::from_fn(|r| (r as f64 * eta).exp());
-    let mut f = Some(f);
-    let mut terms = FIRST_TERMS;
-    // the first table's powers on the stack, longer ones on the heap
-    let mut short = [0.0f64; FIRST_TERMS + 1];
-    let mut long = Vec::new();
-    while terms <= MAX_TERMS {
-        let result = with_table(shape, x + 1, terms, |table| {
-            let n = terms + 1;
-            let powers: &mut [f64] = if n <= short.len() {
-                &mut short[..n]
-            } else {
-                long.resize(n, 0.0);
-                &mut long[..]
-            };
-            let upto = &table.abs_upto[x * n..(x + 1) * n];
-            let (mut cut, mut run, mut block, mut common) = (None, 0, 1.0, 0.0);
-            for j in 0..n {
-                if j % 8 == 0 {
-                    block = (j as f64 * eta).exp();
-                }
-                let power = block * low[j % 8];
-                if !power.is_finite() {
-                    return Some(None);
-                }
-                powers[j] = power;
-                // the rows' common term bound, summed for the rounding bound
-                let term = power * upto[j];
-                common += term;
-                if j >= x && term < SERIES_TAIL {
-                    run += 1;
-                    if run == TAIL_TERMS {
-                        cut = Some(j + 1);
-                        break;
-                    }
-                } else {
-                    run = 0;
-                }
-            }
-            let len = cut?;
-            let powers = &powers[..len];
-            // the rounding bound, first through the rows' common term bound
-            if f64::EPSILON * common > ROUNDING_MAX {
-                let bound = (0..=x)
-                    .map(|k| {
-                        let row = &table.abs[k * n..(k + 1) * n];
-                        row.iter().zip(powers).map(|(b, p)| b * p).sum::<f64>()
-                    })
-                    .fold(0.0f64, f64::max);
-                if f64::EPSILON * bound > ROUNDING_MAX {
-                    return Some(None);
-                }
-            }
-            let f = f.take().expect("called once");
-            Some(Some(f(table, powers)))
-        });
-        match result {
-            Some(found) => return found,
-            None => terms *= 2,
+    POWERS.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let slot = cache.slot(eta);
+        // row 0 alone: Σ_j mʲ/j! = eᵐ, refused where 2⁻⁵²·eᵐ > ROUNDING_MAX
+        if f64::EPSILON * slot.low[1].exp() > ROUNDING_MAX {
+            return None;
         }
-    }
-    None
+        let mut f = Some(f);
+        let mut terms = FIRST_TERMS;
+        while terms <= MAX_TERMS {
+            let result = with_table(shape, x + 1, terms, |table| {
+                let n = terms + 1;
+                let upto = &table.abs_upto[x * n..(x + 1) * n];
+                let cached = slot.values.len();
+                let (mut cut, mut run, mut block, mut common) = (None, 0, 0.0, 0.0);
+                for (j, &bound) in upto.iter().enumerate() {
+                    let power = if j < cached {
+                        slot.values[j]
+                    } else {
+                        if j % 8 == 0 || j == cached {
+                            block = ((j - j % 8) as f64 * eta).exp();
+                        }
+                        let power = block * slot.low[j % 8];
+                        slot.values.push(power);
+                        power
+                    };
+                    if !power.is_finite() {
+                        return Some(None);
+                    }
+                    // the rows' common term bound, summed for the rounding bound
+                    let term = power * bound;
+                    common += term;
+                    if j >= x && term < SERIES_TAIL {
+                        run += 1;
+                        if run == TAIL_TERMS {
+                            cut = Some(j + 1);
+                            break;
+                        }
+                    } else {
+                        run = 0;
+                    }
+                }
+                let len = cut?;
+                let powers = &slot.values[..len];
+                // the rounding bound, first through the rows' common term bound
+                if f64::EPSILON * common > ROUNDING_MAX {
+                    let bound = (0..=x)
+                        .map(|k| {
+                            let row = &table.abs[k * n..(k + 1) * n];
+                            row.iter().zip(powers).map(|(b, p)| b * p).sum::<f64>()
+                        })
+                        .fold(0.0f64, f64::max);
+                    if f64::EPSILON * bound > ROUNDING_MAX {
+                        return Some(None);
+                    }
+                }
+                let f = f.take().expect("called once");
+                Some(Some(f(table, powers)))
+            });
+            match result {
+                Some(found) => return found,
+                None => terms *= 2,
+            }
+        }
+        None
+    })
 }
 
 /// `f(w)` of a dual number from `[f(w₀), f′(w₀), f″(w₀)]`, `w₀ = re(w)`:

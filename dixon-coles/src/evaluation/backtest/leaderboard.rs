@@ -14,9 +14,10 @@
 //! [`BacktestError::InvalidOption`] if they do not.
 
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
+use rayon::prelude::*;
 use scoreline_metrics::{diebold_mariano, rps_per_forecast, MetricsError};
 use serde::{Deserialize, Serialize};
 
@@ -192,7 +193,10 @@ fn standing(
 /// module documentation. Dixon–Coles, the baseline of the
 /// `dm_p_vs_dixon_coles` tests, is always run: first when `families` leaves
 /// it out, else where it is listed. Repeated families run once. The
-/// families run one after another, each report's folds in parallel.
+/// families run side by side on the thread pool, each report's folds in
+/// parallel too (a family's `elapsed_s` is its own wall time, which
+/// overlaps the others'); a family that fails stops the ones listed after
+/// it, and the error is the first failing family's in order.
 ///
 /// Dixon–Coles's report is the full [`football_data_report`](super::football_data_report).
 /// With refits every matchday or date, every other family is backtested on
@@ -228,34 +232,51 @@ pub fn family_leaderboard(
             order.push(family);
         }
     }
-    let cancel = AtomicBool::new(false);
-    let run_of = |family: Family, backtested: Backtested| {
-        let mut options = options.clone();
-        options.backtest.fit.family = family;
-        report_run(dir, &options, &cancel, backtested).map_err(|source| BacktestError::FamilyRun {
-            family,
-            source: Box::new(source),
-        })
-    };
     // Folds of a fixed length are laid from the first target date, so
     // leaving seasons out would move them: those runs backtest every season.
     let others = match options.backtest.refit {
         Refit::Days(_) => Backtested::Every,
         Refit::EachDate | Refit::Matchday => Backtested::Scored,
     };
-    let baseline_run = run_of(Family::DixonColes, Backtested::Every)?;
-    let baseline = scored(&baseline_run, &options.seasons)?;
+    // The families run side by side on the thread pool (each report's
+    // folds in parallel too), so one family's single-threaded parts (data
+    // loading, the market report) overlap another's fits. A family that
+    // fails stops the families listed after it; the error returned is the
+    // first failing family's in order (that one is never stopped, so the
+    // error does not depend on timing).
+    let stop: Vec<AtomicBool> = order.iter().map(|_| AtomicBool::new(false)).collect();
+    let runs: Vec<Result<ReportRun, BacktestError>> = order
+        .par_iter()
+        .enumerate()
+        .map(|(i, &family)| {
+            let mut options = options.clone();
+            options.backtest.fit.family = family;
+            let backtested = if family == Family::DixonColes {
+                Backtested::Every
+            } else {
+                others
+            };
+            let run = report_run(dir, &options, &stop[i], backtested);
+            if run.is_err() {
+                stop[i + 1..]
+                    .iter()
+                    .for_each(|s| s.store(true, Ordering::Relaxed));
+            }
+            run.map_err(|source| BacktestError::FamilyRun {
+                family,
+                source: Box::new(source),
+            })
+        })
+        .collect();
+    let runs = runs.into_iter().collect::<Result<Vec<ReportRun>, _>>()?;
+    let at_baseline = order
+        .iter()
+        .position(|&f| f == Family::DixonColes)
+        .expect("Dixon–Coles is always run");
+    let baseline = scored(&runs[at_baseline], &options.seasons)?;
     let mut standings = Vec::with_capacity(order.len());
     let mut reports = Vec::with_capacity(order.len());
-    let mut baseline_run = Some(baseline_run);
-    for family in order {
-        let run = match family {
-            Family::DixonColes => baseline_run.take().ok_or(BacktestError::InvalidOption {
-                option: "families",
-                reason: "dixon_coles listed twice".to_owned(),
-            })?,
-            _ => run_of(family, others)?,
-        };
+    for (family, run) in order.into_iter().zip(runs) {
         let own = scored(&run, &options.seasons)?;
         standings.push(standing(family, &run, &own, &baseline)?);
         reports.push(run.report);

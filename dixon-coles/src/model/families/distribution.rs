@@ -47,6 +47,12 @@ pub trait ScoreDistribution<const K: usize>: Copy + Sync {
     /// the local coordinates (−∞ outside the family's domain).
     fn local(&self, home_goals: u32, away_goals: u32, z: &[f64; K]) -> Local<K>;
 
+    /// Whether the cells of one pair of teams (and venue) should come in a
+    /// row (see `Kernel::CELLS_BY_PAIR`); by default no.
+    fn cells_by_pair(&self) -> bool {
+        false
+    }
+
     /// One score's log-probability alone (by default from
     /// [`ScoreDistribution::local`]; a family may compute it cheaper).
     fn log_prob(&self, home_goals: u32, away_goals: u32, z: &[f64; K]) -> f64 {
@@ -158,6 +164,18 @@ impl<D: ScoreDistribution<K>, const K: usize> DistributionProblem<D, K> {
         }
         if n_matches == 0 {
             return Err(FitError::NoWeightedMatches);
+        }
+        if distribution.cells_by_pair() {
+            // The cells of one pair of teams (and venue) in a row.
+            cells.sort_unstable_by_key(|c| {
+                (
+                    c.home,
+                    c.away,
+                    c.home_flag > 0.0,
+                    c.home_goals,
+                    c.away_goals,
+                )
+            });
         }
         let mut rated = vec![false; n_teams];
         for cell in &cells {

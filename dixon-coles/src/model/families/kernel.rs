@@ -32,6 +32,10 @@ pub trait Kernel<const E: usize, const K: usize>: Copy + Default + Send + Sync +
     const EXTRAS: &'static [ExtraParameter];
     /// Where a fit starts them (inside the bounds).
     const START: [f64; E];
+    /// Whether the likelihood should visit the cells of one pair of teams
+    /// (and venue) in a row: a kernel that keeps what depends on the two
+    /// rates alone (the Weibull copula's series powers) reuses it there.
+    const CELLS_BY_PAIR: bool = false;
 
     /// `log P(x, y)` (−∞ outside the domain).
     fn log_prob(x: u32, y: u32, eta_home: f64, eta_away: f64, extra: &[f64; E]) -> f64;
@@ -180,6 +184,10 @@ impl<T: Kernel<E, K>, const E: usize, const K: usize> ScoreDistribution<K>
         let mut extra = [0.0; E];
         extra.copy_from_slice(&z[2..]);
         T::local(home_goals, away_goals, z[0], z[1], &extra)
+    }
+
+    fn cells_by_pair(&self) -> bool {
+        T::CELLS_BY_PAIR
     }
 
     fn log_prob(&self, home_goals: u32, away_goals: u32, z: &[f64; K]) -> f64 {

@@ -18,6 +18,8 @@ kernel_family! {
             lower: f64::NEG_INFINITY,
             upper: f64::INFINITY,
         }], start [1.0, 0.0];
+    /// Each side's series powers are kept for its last rate.
+    const CELLS_BY_PAIR: bool = true;
     /// One pmf evaluation per side for every size ([`dist::smallest_grid`]).
     fn smallest_grid(
         home_rate: f64,
