@@ -15,7 +15,7 @@
 //! `Pois(m)`). goalmodel's domain is `ν > 0` with `m + (ν − 1)/(2ν) > 0`;
 //! here, within 11 % of that edge and beyond it, the base
 //! `m + (ν − 1)/(2ν)` is continued smoothly to 0 at `m = 0` (see
-//! [`LogRate`]), so every `m > 0` is priced. goalmodel
+//! `LogRate`), so every `m > 0` is priced. goalmodel
 //! also restricts `0.7 ≤ ν ≤ 1.7` and cuts `Z` at
 //! `max(50, ⌈(rate/0.01)^{1/ν}⌉)` terms, while here `ν` is free and `Z` is
 //! summed to convergence (see [`log_prob`] for the bound).
@@ -45,7 +45,7 @@ const SERIES_TAIL: f64 = 1e-20;
 const MAX_TERMS: usize = 100_000;
 
 /// Below this ratio `r = (m + c)/m` of goalmodel's base to the mean the
-/// base is continued smoothly instead (see [`LogRate`]).
+/// base is continued smoothly instead (see `LogRate`).
 const EDGE_RATIO: f64 = 0.1;
 
 /// One side's log-rate `L = ν ln base` and its derivatives in `(η, ν)`,
@@ -118,7 +118,7 @@ impl LogRate {
         })
     }
 
-    /// The continued base near the edge (see [`LogRate`]).
+    /// The continued base near the edge (see `LogRate`).
     fn continued(mean: f64, nu: f64, c: f64) -> Option<Self> {
         if mean <= 0.0 {
             return None;
@@ -528,7 +528,7 @@ fn both_sides(x: u32, y: u32, eta_home: f64, eta_away: f64, nu: f64) -> Option<[
 /// series (their ratios, `(base/(j+1))^ν` upwards, fall below 1 away from
 /// the mode and keep falling), and each direction stops when that bound is
 /// below `1e-20` of `Z`. Near and beyond the edge `m + (ν − 1)/(2ν) = 0`
-/// of goalmodel's domain the base is continued (see [`LogRate`]).
+/// of goalmodel's domain the base is continued (see `LogRate`).
 /// Domain: finite `η`, `ν > 0`, and (far outside football)
 /// a CMP rate `base^ν` below `e^700` and a mode `base` below 100 000;
 /// outside it the value is −∞ (never NaN). At
@@ -760,7 +760,7 @@ mod tests {
     /// `cd benches/peers && OMP_NUM_THREADS=1 /work/main/.venv/bin/python -c "import numpy as np, reference_families as r; t = r.cmp_terms(np.array([x]), np.array([y]), np.exp(np.array([eh])), np.exp(np.array([ea])), [nu]); print(t)"`
     /// for each row `(x, y, eh, ea, nu)` below (it returns None at the
     /// last point: e^−1.3 − 0.4/1.2 < 0, beyond goalmodel's domain, where
-    /// the base is continued, see [`LogRate`]).
+    /// the base is continued, see `LogRate`).
     #[test]
     fn values_equal_the_reference_script() {
         #[rustfmt::skip]
