@@ -20,6 +20,19 @@ kernel_family! {
         }], start [1.0, 0.0];
     /// Each side's series powers are kept for its last rate.
     const CELLS_BY_PAIR: bool = true;
+    /// The sums of [`dist::score_grid`]'s cells, without copying the grid
+    /// (the one a prediction just built is reused: [`dist::with_score_grid`]).
+    fn outcome_sums(
+        home_rate: f64,
+        away_rate: f64,
+        extra: &[f64; 2],
+        max_goals: usize,
+    ) -> Option<[f64; 3]> {
+        dist::with_score_grid(home_rate, away_rate, extra, max_goals, |cells| {
+            crate::model::families::kernel::grid_outcome_sums(cells, max_goals)
+        })
+    }
+
     /// One pmf evaluation per side for every size ([`dist::smallest_grid`]).
     fn smallest_grid(
         home_rate: f64,
@@ -28,17 +41,6 @@ kernel_family! {
         outside: f64,
     ) -> Option<usize> {
         dist::smallest_grid(home_rate, away_rate, extra, outside)
-    }
-
-    /// The size and the grid from the same marginal rows ([`dist::sized_grid`]).
-    fn sized_grid(
-        home_rate: f64,
-        away_rate: f64,
-        extra: &[f64; 2],
-        outside: f64,
-        sizes: (usize, usize),
-    ) -> Option<(usize, Vec<f64>)> {
-        dist::sized_grid(home_rate, away_rate, extra, outside, sizes)
     }
 
 }
