@@ -329,3 +329,38 @@ fn a_cmp_fit_with_a_side_that_has_only_scored_nothing_converges() {
     let total: f64 = grid.probabilities().iter().sum();
     assert!((total - 1.0).abs() < 1e-9);
 }
+
+#[test]
+fn a_warm_start_from_last_season_reaches_the_cold_fits_optimum() {
+    // A warm start of the same family starts Newton from the previous
+    // model's ratings (three promoted sides start at 0), or from the
+    // Poisson fit when every extra was on its bound: either way the
+    // maximum is the cold fit's.
+    let (before, data) = (season("E0", "2223"), season("E0", "2324"));
+    for family in Family::ALL {
+        let options = FitOptions {
+            family,
+            ..Default::default()
+        };
+        let previous = fit(&before, &options).unwrap();
+        let cold = fit(&data, &options).unwrap();
+        let warm = fit_from(&data, &options, &previous).unwrap();
+        let (c, w) = (cold.parameters(), warm.parameters());
+        assert!(
+            (cold.summary().log_likelihood - warm.summary().log_likelihood).abs() < 1e-8,
+            "{family:?}: {} vs {}",
+            cold.summary().log_likelihood,
+            warm.summary().log_likelihood
+        );
+        let largest = c
+            .attack
+            .iter()
+            .zip(&w.attack)
+            .chain(c.defence.iter().zip(&w.defence))
+            .chain(c.extra.iter().zip(&w.extra))
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f64, f64::max);
+        assert!(largest < 1e-6, "{family:?}: {largest}");
+        assert_eq!(cold.summary().at_boundary, warm.summary().at_boundary);
+    }
+}
