@@ -229,7 +229,12 @@ def test_cancelling_a_spark_job_stops_the_engine_in_its_tasks(spark: SparkSessio
     def run() -> None:
         context.setJobGroup("scoreline-cancel-test", "a long grid", interruptOnCancel=True)
         try:
-            outcome["rows"] = scoreline_spark.backtest_grid(history, params={"refit": [1]}, window_days=None, spark=spark)
+            # six combinations of a daily refit over all of E0 + E1: minutes of
+            # engine work (one combination alone no longer outlasts the 8 s below)
+            xi = [0.0005, 0.001, 0.0015, 0.002, 0.0025, 0.003]
+            outcome["rows"] = scoreline_spark.backtest_grid(
+                history, params={"refit": [1], "xi": xi}, window_days=None, spark=spark
+            )
         except Exception as exc:  # noqa: BLE001 - the cancellation surfaces as a Py4J/Spark error
             outcome["error"] = exc
         outcome["ended"] = time.perf_counter()
