@@ -907,6 +907,24 @@ fn log_rectangle_jet(
     (q + l0.ln(), out_g, out_h)
 }
 
+/// Both sides' marginal jets ([`marginal`] with derivatives) for goals
+/// `x`, `y`, or `None` where [`log_prob`] is −∞.
+fn marginal_jets(
+    x: u32,
+    y: u32,
+    eta_home: f64,
+    eta_away: f64,
+    extra: &[f64; EXTRAS],
+) -> Option<(Marginal, Marginal)> {
+    if !usable(eta_home, eta_away, extra) {
+        return None;
+    }
+    Some((
+        marginal(x as usize, eta_home, extra[0], true)?,
+        marginal(y as usize, eta_away, extra[0], true)?,
+    ))
+}
+
 /// [`log_prob`] with its exact gradient and Hessian in the local
 /// coordinates `(η_home, η_away, s, κ)`: the copula part's derivatives in
 /// its inputs `(u₀, p_u, v₀, p_v, κ)` (`log_rectangle_jet`) composed with
@@ -924,16 +942,10 @@ pub fn log_prob_derivatives(
     eta_away: f64,
     extra: &[f64; EXTRAS],
 ) -> Local<K> {
-    if !usable(eta_home, eta_away, extra) {
-        return Local::OUTSIDE;
-    }
-    let [shape, kappa] = *extra;
-    let (Some(home), Some(away)) = (
-        marginal(x as usize, eta_home, shape, true),
-        marginal(y as usize, eta_away, shape, true),
-    ) else {
+    let Some((home, away)) = marginal_jets(x, y, eta_home, eta_away, extra) else {
         return Local::OUTSIDE;
     };
+    let kappa = extra[1];
     if !(home.pmf[0] > 0.0 && away.pmf[0] > 0.0) {
         return Local::OUTSIDE;
     }
@@ -1024,16 +1036,10 @@ fn log_prob_derivatives_dual(
     eta_away: f64,
     extra: &[f64; EXTRAS],
 ) -> Local<K> {
-    if !usable(eta_home, eta_away, extra) {
-        return Local::OUTSIDE;
-    }
-    let [shape, kappa] = *extra;
-    let (Some(home), Some(away)) = (
-        marginal(x as usize, eta_home, shape, true),
-        marginal(y as usize, eta_away, shape, true),
-    ) else {
+    let Some((home, away)) = marginal_jets(x, y, eta_home, eta_away, extra) else {
         return Local::OUTSIDE;
     };
+    let kappa = extra[1];
     let kappa = Dual2SVec64::<K>::from_re(kappa).derivative(3);
     let p = rectangle(
         lift(home.below, 0),
