@@ -72,6 +72,7 @@ pub mod data;
 pub mod distributions;
 pub mod error;
 pub mod evaluation;
+pub mod forecasting;
 pub mod grid;
 pub mod markets;
 pub mod model;

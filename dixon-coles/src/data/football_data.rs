@@ -45,10 +45,14 @@ const OVER_UNDERS: [&[[&str; 2]]; 3] = [
 /// The columns other than odds that the reader uses.
 const BASIC_COLUMNS: [&str; 6] = ["Div", "Date", "HomeTeam", "AwayTeam", "FTHG", "FTAG"];
 
+/// The optional match-statistic pairs: shots and shots on target.
+const STAT_PAIRS: [[&str; 2]; 2] = [["HS", "AS"], ["HST", "AST"]];
+
 /// Every column name the reader uses (each must appear at most once).
 fn used_columns() -> impl Iterator<Item = &'static str> {
     BASIC_COLUMNS
         .into_iter()
+        .chain(STAT_PAIRS.iter().flatten().copied())
         .chain(TRIPLES.iter().flat_map(|f| f.iter().flatten().copied()))
         .chain(OVER_UNDERS.iter().flat_map(|f| f.iter().flatten().copied()))
 }
@@ -84,6 +88,25 @@ impl Columns {
 /// The cell at `index` (empty when the row is short or the column absent).
 fn cell(record: &csv::StringRecord, index: Option<usize>) -> &str {
     index.and_then(|i| record.get(i)).map_or("", str::trim)
+}
+
+/// A pair of counts (`HS`/`AS`, `HST`/`AST`): `None` when the columns are
+/// absent or either cell is empty, an error naming the row and column for
+/// text that is not a whole number ≥ 0.
+fn count_pair(
+    record: &csv::StringRecord,
+    columns: &Columns,
+    names: [&str; 2],
+    row: &RowRef,
+) -> Result<Option<[u32; 2]>, DataError> {
+    let [home, away] = names.map(|name| cell(record, columns.get(name)));
+    if home.is_empty() || away.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some([
+        parse_goals(home, row, names[0])?,
+        parse_goals(away, row, names[1])?,
+    ]))
 }
 
 /// A decimal price: `None` for an empty cell or a price of 1 or less (no
@@ -234,6 +257,8 @@ pub fn read_football_data_bytes(name: &str, bytes: &[u8]) -> Result<FootballData
         );
         m.division = division;
         m.odds = odds;
+        m.stats.shots = count_pair(record, &columns, STAT_PAIRS[0], &row)?;
+        m.stats.shots_on_target = count_pair(record, &columns, STAT_PAIRS[1], &row)?;
         m.origin = Some(row);
         out.matches.push(m);
     }

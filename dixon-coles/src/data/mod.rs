@@ -23,7 +23,7 @@ pub use dataset::{
     ValidationOptions, DEFAULT_MAX_GOALS,
 };
 pub use error::{DataError, RowRef};
-pub use records::{Fixture, Match, OddsTriple, OverUnderOdds, RecordedOdds};
+pub use records::{Fixture, Match, MatchStats, OddsTriple, OverUnderOdds, RecordedOdds};
 pub use team_index::TeamIndex;
 pub use warning::{
     screen_matches, DataWarning, DuplicatePolicy, Screening, UnknownDuplicatePolicy,

@@ -71,8 +71,29 @@ pub struct Match {
     pub division: Option<String>,
     /// Bookmaker odds, when the source has them.
     pub odds: RecordedOdds,
+    /// Match statistics (shots, shots on target, xG), when the source has them.
+    #[serde(default)]
+    pub stats: MatchStats,
     /// Where the record came from, for error messages.
     pub origin: Option<RowRef>,
+}
+
+/// Per-match statistics beyond the score, each side's when known.
+///
+/// football-data.co.uk files carry shots (`HS`, `AS`) and shots on target
+/// (`HST`, `AST`) for most seasons; expected goals come from another source
+/// (e.g. FiveThirtyEight's `spi_matches.csv`). A model that needs a statistic reads it from here
+/// and says when it is missing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct MatchStats {
+    /// Shots (home, away): `HS`, `AS`.
+    pub shots: Option<[u32; 2]>,
+    /// Shots on target (home, away): `HST`, `AST`.
+    pub shots_on_target: Option<[u32; 2]>,
+    /// Expected goals (home, away).
+    pub xg: Option<[f64; 2]>,
+    /// Non-shot expected goals (home, away).
+    pub non_shot_xg: Option<[f64; 2]>,
 }
 
 impl Match {
@@ -102,6 +123,7 @@ impl Match {
             weight: None,
             division: None,
             odds: RecordedOdds::default(),
+            stats: MatchStats::default(),
             origin: None,
         }
     }
