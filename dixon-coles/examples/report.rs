@@ -37,9 +37,10 @@ use std::process::ExitCode;
 use clap::builder::PossibleValuesParser;
 use clap::Parser;
 use scoreline_dixon_coles::evaluation::backtest::{
-    family_leaderboard, football_data_report, Leaderboard, LeaderboardRow, LeagueReport,
+    football_data_report, model_leaderboard, Leaderboard, LeaderboardRow, LeagueReport,
     LeagueReportOptions, MarketComparison, Refit, DEFAULT_WINDOW_DAYS,
 };
+use scoreline_dixon_coles::forecasting::models::ModelName;
 use scoreline_dixon_coles::model::options::Family;
 
 #[path = "common/family.rs"]
@@ -87,10 +88,12 @@ struct Args {
     json: bool,
 }
 
-/// `--families`: `all` or names from [`Family::ALL`] (listed by `--help`).
+/// `--families` / `--models`: `all`, or names from [`Family::ALL`] and
+/// [`ModelName::ALL`] (listed by `--help`).
 fn families_parser() -> PossibleValuesParser {
     let mut names = vec!["all"];
     names.extend(Family::ALL.map(Family::name));
+    names.extend(ModelName::ALL.map(ModelName::name));
     PossibleValuesParser::new(names)
 }
 
@@ -177,30 +180,42 @@ fn print_report(args: &Args, family: Family, report: &LeagueReport) {
     );
 }
 
-/// The families of `--families` (`all` or names), in order, without repeats.
-fn chosen_families(names: &[String]) -> Vec<Family> {
+/// The families and sequential models of `--families` (`all` or names),
+/// in order, without repeats.
+fn chosen_models(names: &[String]) -> (Vec<Family>, Vec<ModelName>) {
     let mut families = Vec::new();
+    let mut models = Vec::new();
     for name in names {
-        let listed: Vec<Family> = match name.as_str() {
-            "all" => Family::ALL.to_vec(),
-            other => Family::from_name(other).into_iter().collect(),
+        let (listed, sequential): (Vec<Family>, Vec<ModelName>) = match name.as_str() {
+            "all" => (Family::ALL.to_vec(), ModelName::ALL.to_vec()),
+            other => (
+                Family::from_name(other).into_iter().collect(),
+                ModelName::from_name(other).into_iter().collect(),
+            ),
         };
         for family in listed {
             if !families.contains(&family) {
                 families.push(family);
             }
         }
+        for model in sequential {
+            if !models.contains(&model) {
+                models.push(model);
+            }
+        }
     }
-    families
+    (families, models)
 }
 
-fn print_leaderboard_row(family: Family, row: &LeaderboardRow) {
+fn print_leaderboard_row(model: &str, row: &LeaderboardRow) {
     println!(
-        "  {:<24} {:>7}  {:>6.4}  {:>7.4}  {:>6.4}  {:>+7.4}  {:>10.3}  {:>10.3}",
-        family.name(),
+        "  {:<24} {:>7}  {:>6.4}  {:>7.4}  {:>6.4}  {:>6.4}  {:>6.4}  {:>+7.4}  {:>10.2e}  {:>10.2e}",
+        model,
         row.matches,
         row.rps,
         row.log_loss,
+        row.brier,
+        row.ece,
         row.market_rps,
         row.gap,
         row.dm_p_vs_dixon_coles,
@@ -210,10 +225,19 @@ fn print_leaderboard_row(family: Family, row: &LeaderboardRow) {
 
 fn print_leaderboard(board: &Leaderboard) {
     let header = format!(
-        "  {:<24} {:>7}  {:>6}  {:>7}  {:>6}  {:>7}  {:>10}  {:>10}",
-        "family", "matches", "RPS", "logloss", "market", "gap", "DM p vs DC", "vs market"
+        "  {:<24} {:>7}  {:>6}  {:>7}  {:>6}  {:>6}  {:>6}  {:>7}  {:>10}  {:>10}",
+        "model",
+        "matches",
+        "RPS",
+        "logloss",
+        "Brier",
+        "ECE",
+        "market",
+        "gap",
+        "DM p vs DC",
+        "vs market"
     );
-    println!("Goal-model families, walk-forward over every reported league-season (DM p-values on per-match RPS):");
+    println!("Every model, walk-forward over every reported league-season (DM p-values on per-match RPS):");
     let leagues: Vec<&str> = board
         .standings
         .first()
@@ -224,22 +248,22 @@ fn print_leaderboard(board: &Leaderboard) {
         println!("{header}");
         for standing in &board.standings {
             if let Some(row) = standing.leagues.iter().find(|r| r.league == league) {
-                print_leaderboard_row(standing.family, row);
+                print_leaderboard_row(&standing.model, row);
             }
         }
     }
     println!("overall:");
     println!("{header}");
     for standing in &board.standings {
-        print_leaderboard_row(standing.family, &standing.overall);
+        print_leaderboard_row(&standing.model, &standing.overall);
     }
     let times: Vec<String> = board
         .standings
         .iter()
-        .map(|s| format!("{} {:.1} s", s.family.name(), s.elapsed_s))
+        .map(|s| format!("{} {:.1} s", s.model, s.elapsed_s))
         .collect();
     println!(
-        "{} families in {:.1} s ({})",
+        "{} models in {:.1} s ({})",
         board.standings.len(),
         board.elapsed_s,
         times.join(", ")
@@ -261,12 +285,12 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         }
         return Ok(());
     }
-    let families = chosen_families(&args.families);
-    let board = pool.install(|| family_leaderboard(&dir, &options, &families))?;
+    let (families, models) = chosen_models(&args.families);
+    let board = pool.install(|| model_leaderboard(&dir, &options, &families, &models))?;
     let at = board
         .standings
         .iter()
-        .position(|s| s.family == Family::DixonColes)
+        .position(|s| s.family == Some(Family::DixonColes))
         .ok_or("the leaderboard has no Dixon–Coles row")?;
     let report = &board.reports[at];
     if args.json {

@@ -11,6 +11,11 @@
 //! [`Pairing`]: teams, venue and division only — no score, statistic or
 //! odds reaches a forecaster before its match is observed.
 
+pub mod ensemble;
+pub mod mixed_goals;
+pub mod models;
+pub mod selection;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;

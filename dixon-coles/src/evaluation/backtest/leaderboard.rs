@@ -18,7 +18,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
-use scoreline_metrics::{diebold_mariano, rps_per_forecast, MetricsError};
+use scoreline_metrics::{
+    brier, calibration_error, diebold_mariano, log_loss, rps_per_forecast, Binning, MetricsError,
+};
 use serde::{Deserialize, Serialize};
 
 use super::leagues::{report_run, Backtested, ReportRun};
@@ -26,7 +28,7 @@ use super::report::priced_predictions;
 use super::{BacktestError, LeagueReport, LeagueReportOptions, MarketComparison, Refit};
 use crate::model::options::Family;
 
-/// One family's scores over one league's reported seasons, or over every
+/// One model's scores over one league's reported seasons, or over every
 /// reported league-season (`league` = `"overall"`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LeaderboardRow {
@@ -38,6 +40,11 @@ pub struct LeaderboardRow {
     pub rps: f64,
     /// The family's mean log loss.
     pub log_loss: f64,
+    /// The mean Brier score (sum over the three outcomes).
+    pub brier: f64,
+    /// Expected calibration error: the mean over the three outcomes of the
+    /// one-vs-rest ECE with 10 equal-width bins.
+    pub ece: f64,
     /// The market's mean RPS on the same matches.
     pub market_rps: f64,
     /// `rps − market_rps` (positive: the market is better).
@@ -51,28 +58,33 @@ pub struct LeaderboardRow {
     pub dm_p_vs_market: f64,
 }
 
-/// One family's standing: the overall row, flattened, then one row per league.
+/// One model's standing: the overall row, flattened, then one row per league.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FamilyStanding {
-    /// The family.
-    pub family: Family,
+pub struct Standing {
+    /// The model's name: a family's ([`Family::name`]) or a sequential
+    /// model's ([`ModelName::name`](crate::forecasting::models::ModelName::name)).
+    pub model: String,
+    /// The goal-model family, for a family's row.
+    pub family: Option<Family>,
     /// Over every reported league-season.
     #[serde(flatten)]
     pub overall: LeaderboardRow,
     /// Per league, in the report's order (league name order).
     pub leagues: Vec<LeaderboardRow>,
-    /// The family's refits over all leagues.
+    /// The model's refits (a family) or forecast rounds (a sequential
+    /// model) over all leagues.
     pub refits: usize,
-    /// Wall time of the family's report (loading, backtests, report), seconds.
+    /// Wall time of the model's run (loading, backtests, report), seconds.
     pub elapsed_s: f64,
 }
 
-/// [`family_leaderboard`]'s result.
+/// [`family_leaderboard`]'s and [`model_leaderboard`](super::model_leaderboard)'s result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Leaderboard {
-    /// One standing per family, in the order run.
-    pub standings: Vec<FamilyStanding>,
-    /// Each family's full league report, in the same order.
+    /// One standing per model: the families in the order run, then the
+    /// sequential models in the order asked.
+    pub standings: Vec<Standing>,
+    /// Each family's full league report, in the families' order.
     pub reports: Vec<LeagueReport>,
     /// Wall time of the whole leaderboard, seconds.
     pub elapsed_s: f64,
@@ -85,13 +97,41 @@ fn metrics_error(e: MetricsError) -> BacktestError {
     }
 }
 
-/// The priced predictions of the reported seasons of a run: their
-/// divisions and per-match RPS, with an identity for each match
-/// (division, season, date, home, away, outcome) to check that two runs
-/// scored the same matches.
-struct Scored {
-    keys: Vec<(String, String, chrono::NaiveDate, String, String, u32)>,
-    rps: Vec<f64>,
+/// The identity of a scored match: division, season, date, home, away,
+/// outcome.
+pub(crate) type MatchKey = (String, String, chrono::NaiveDate, String, String, u32);
+
+/// The priced predictions of the reported seasons of a run: an identity
+/// for each match (to check that two runs scored the same matches), the
+/// forecasts and outcomes, and the model's and the market's per-match RPS.
+pub(crate) struct Scored {
+    pub(crate) keys: Vec<MatchKey>,
+    pub(crate) forecasts: Vec<[f64; 3]>,
+    pub(crate) outcomes: Vec<u32>,
+    pub(crate) rps: Vec<f64>,
+    pub(crate) market_rps: Vec<f64>,
+}
+
+impl Scored {
+    /// Scores `forecasts` of the matches `keys` against `outcomes` and
+    /// the market's `market`.
+    pub(crate) fn new(
+        keys: Vec<MatchKey>,
+        forecasts: Vec<[f64; 3]>,
+        market: Vec<[f64; 3]>,
+    ) -> Result<Self, BacktestError> {
+        let outcomes: Vec<u32> = keys.iter().map(|k| k.5).collect();
+        let flat = |f: &[[f64; 3]]| f.iter().flatten().copied().collect::<Vec<f64>>();
+        let rps = rps_per_forecast(&flat(&forecasts), 3, &outcomes).map_err(metrics_error)?;
+        let market_rps = rps_per_forecast(&flat(&market), 3, &outcomes).map_err(metrics_error)?;
+        Ok(Self {
+            keys,
+            forecasts,
+            outcomes,
+            rps,
+            market_rps,
+        })
+    }
 }
 
 fn scored(run: &ReportRun, seasons: &[String]) -> Result<Scored, BacktestError> {
@@ -112,14 +152,58 @@ fn scored(run: &ReportRun, seasons: &[String]) -> Result<Scored, BacktestError> 
             )
         })
         .collect();
-    let probabilities: Vec<f64> = priced.iter().flat_map(|(p, _)| p.probabilities).collect();
-    let outcomes: Vec<u32> = priced.iter().map(|(p, _)| p.outcome).collect();
-    let rps = rps_per_forecast(&probabilities, 3, &outcomes).map_err(metrics_error)?;
-    Ok(Scored { keys, rps })
+    Scored::new(
+        keys,
+        priced.iter().map(|(p, _)| p.probabilities).collect(),
+        priced.iter().map(|(_, q)| *q).collect(),
+    )
 }
 
-/// The leaderboard row of a report row, with the DM p-value against
-/// Dixon–Coles of the matches at `positions` of the scored series.
+/// The row of the matches at `positions` of `own`: its scores, the
+/// market's, and the Diebold–Mariano tests (per-match RPS, lag 0) against
+/// `baseline` (Dixon–Coles) and the market.
+pub(crate) fn scores_row(
+    league: &str,
+    positions: &[usize],
+    own: &Scored,
+    baseline: &Scored,
+) -> Result<LeaderboardRow, BacktestError> {
+    let pick = |v: &[f64]| positions.iter().map(|&i| v[i]).collect::<Vec<f64>>();
+    let forecasts: Vec<f64> = positions.iter().flat_map(|&i| own.forecasts[i]).collect();
+    let outcomes: Vec<u32> = positions.iter().map(|&i| own.outcomes[i]).collect();
+    let (rps, market_rps) = (pick(&own.rps), pick(&own.market_rps));
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let log_loss = log_loss(&forecasts, 3, &outcomes, None).map_err(metrics_error)?;
+    let brier = brier(&forecasts, 3, &outcomes, None).map_err(metrics_error)?;
+    let ece = calibration_error(&forecasts, 3, &outcomes, None, 10, Binning::Uniform)
+        .map_err(metrics_error)?
+        .ece;
+    let vs_baseline = diebold_mariano(&rps, &pick(&baseline.rps), 0).map_err(metrics_error)?;
+    let vs_market = diebold_mariano(&rps, &market_rps, 0).map_err(metrics_error)?;
+    Ok(LeaderboardRow {
+        league: league.to_owned(),
+        matches: positions.len(),
+        rps: mean(&rps),
+        log_loss,
+        brier,
+        ece,
+        market_rps: mean(&market_rps),
+        gap: mean(&rps) - mean(&market_rps),
+        dm_p_vs_dixon_coles: vs_baseline.p_value,
+        dm_p_vs_market: vs_market.p_value,
+    })
+}
+
+/// The positions of `scored`'s matches in `league`.
+pub(crate) fn in_league(scored: &Scored, league: &str) -> Vec<usize> {
+    (0..scored.keys.len())
+        .filter(|&i| scored.keys[i].0 == league)
+        .collect()
+}
+
+/// The leaderboard row of a report row: [`scores_row`] with the report's
+/// own RPS, log loss and market figures (the same quantities, summed in
+/// the report's order).
 fn row(
     comparison: &MarketComparison,
     league: &str,
@@ -127,18 +211,14 @@ fn row(
     family: &Scored,
     baseline: &Scored,
 ) -> Result<LeaderboardRow, BacktestError> {
-    let pick = |s: &Scored| positions.iter().map(|&i| s.rps[i]).collect::<Vec<f64>>();
-    let dm = diebold_mariano(&pick(family), &pick(baseline), 0).map_err(metrics_error)?;
-    Ok(LeaderboardRow {
-        league: league.to_owned(),
-        matches: comparison.matches,
-        rps: comparison.model.rps,
-        log_loss: comparison.model.log_loss,
-        market_rps: comparison.market.rps,
-        gap: comparison.model.rps - comparison.market.rps,
-        dm_p_vs_dixon_coles: dm.p_value,
-        dm_p_vs_market: comparison.dm_p_value,
-    })
+    let mut row = scores_row(league, positions, family, baseline)?;
+    row.matches = comparison.matches;
+    row.rps = comparison.model.rps;
+    row.log_loss = comparison.model.log_loss;
+    row.market_rps = comparison.market.rps;
+    row.gap = comparison.model.rps - comparison.market.rps;
+    row.dm_p_vs_market = comparison.dm_p_value;
+    Ok(row)
 }
 
 /// The standing of one family's run against the Dixon–Coles run's scores.
@@ -147,7 +227,7 @@ fn standing(
     run: &ReportRun,
     own: &Scored,
     baseline: &Scored,
-) -> Result<FamilyStanding, BacktestError> {
+) -> Result<Standing, BacktestError> {
     if own.keys != baseline.keys {
         let at = own
             .keys
@@ -172,14 +252,13 @@ fn standing(
         .leagues
         .iter()
         .map(|comparison| {
-            let positions: Vec<usize> = (0..own.keys.len())
-                .filter(|&i| own.keys[i].0 == comparison.league)
-                .collect();
+            let positions = in_league(own, &comparison.league);
             row(comparison, &comparison.league, &positions, own, baseline)
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(FamilyStanding {
-        family,
+    Ok(Standing {
+        model: family.name().to_owned(),
+        family: Some(family),
         overall,
         leagues,
         refits: report.refits,
@@ -216,6 +295,16 @@ pub fn family_leaderboard(
     options: &LeagueReportOptions,
     families: &[Family],
 ) -> Result<Leaderboard, BacktestError> {
+    Ok(run_families(dir, options, families)?.0)
+}
+
+/// [`family_leaderboard`] with the Dixon–Coles run's scores (the
+/// baseline of every `dm_p_vs_dixon_coles`).
+pub(crate) fn run_families(
+    dir: &Path,
+    options: &LeagueReportOptions,
+    families: &[Family],
+) -> Result<(Leaderboard, Scored), BacktestError> {
     let started = Instant::now();
     if families.is_empty() {
         return Err(BacktestError::InvalidOption {
@@ -281,9 +370,12 @@ pub fn family_leaderboard(
         standings.push(standing(family, &run, &own, &baseline)?);
         reports.push(run.report);
     }
-    Ok(Leaderboard {
-        standings,
-        reports,
-        elapsed_s: started.elapsed().as_secs_f64(),
-    })
+    Ok((
+        Leaderboard {
+            standings,
+            reports,
+            elapsed_s: started.elapsed().as_secs_f64(),
+        },
+        baseline,
+    ))
 }

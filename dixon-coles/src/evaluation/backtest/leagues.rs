@@ -109,6 +109,28 @@ pub fn history_divisions(league: &str, divisions: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The matches a league is backtested on: every season file of the league
+/// and of its history divisions ([`history_divisions`] among `divisions`)
+/// for the league's seasons, in file order.
+pub(crate) fn league_matches(
+    dir: &Path,
+    league: &str,
+    divisions: &[String],
+) -> Result<Vec<Match>, BacktestError> {
+    let seasons = available_seasons(dir, league);
+    let mut matches = Vec::new();
+    for division in std::iter::once(league.to_owned()).chain(history_divisions(league, divisions)) {
+        for season in available_seasons(dir, &division) {
+            if seasons.contains(&season) {
+                matches.extend(
+                    read_football_data_file(&season_path(dir, &season, &division))?.matches,
+                );
+            }
+        }
+    }
+    Ok(matches)
+}
+
 /// Backtests every (selected) league in `dir` and reports it against the
 /// market; see the module documentation. Leagues without a single priced
 /// prediction in the selected seasons are left out; if none is left, the
@@ -212,16 +234,7 @@ pub(crate) fn report_run(
         if selected(&first) {
             skipped.push(skip(&first, "first season: history only"));
         }
-        let mut matches = Vec::new();
-        for division in std::iter::once(league).chain(&history_divisions(league, &divisions)) {
-            for season in available_seasons(dir, division) {
-                if seasons.contains(&season) {
-                    matches.extend(
-                        read_football_data_file(&season_path(dir, &season, division))?.matches,
-                    );
-                }
-            }
-        }
+        let matches = league_matches(dir, league, &divisions)?;
         let own = |m: &Match| m.division.as_deref() == Some(league.as_str());
         let scored: HashSet<String> = matches
             .iter()

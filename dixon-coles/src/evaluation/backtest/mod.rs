@@ -22,6 +22,7 @@ mod market;
 mod report;
 mod schedule;
 mod scores;
+mod sequential;
 mod tune;
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -34,7 +35,7 @@ use serde::{Deserialize, Serialize};
 pub use bets::{
     bet_candidates, report_json_row, simulate_backtest, BacktestBetting, OddsSource, SeasonBetting,
 };
-pub use leaderboard::{family_leaderboard, FamilyStanding, Leaderboard, LeaderboardRow};
+pub use leaderboard::{family_leaderboard, Leaderboard, LeaderboardRow, Standing};
 pub use leagues::{
     football_data_report, football_data_report_cancellable, history_divisions, LeagueReport,
     LeagueReportOptions, SkippedSeason, DEFAULT_WINDOW_DAYS,
@@ -43,6 +44,7 @@ pub use market::{blend, fit_blend_weight, market_probabilities, Pooling};
 pub use report::{market_report, MarketComparison, MarketReport};
 pub use schedule::{folds, Fold, Refit, MATCHDAY_SPAN_DAYS};
 pub use scores::{score_forecasts, ScoreSummary};
+pub use sequential::model_leaderboard;
 pub use tune::{tune_xi, XiPoint, XiTuning};
 
 use crate::data::{DataError, Dataset, Match, ValidationOptions};
@@ -143,6 +145,17 @@ pub enum BacktestError {
         /// Why.
         #[source]
         source: Box<BacktestError>,
+    },
+    /// A sequential model's forecasts failed in one league.
+    #[error("{model} in {league}: {source}")]
+    Forecast {
+        /// The model.
+        model: String,
+        /// The league.
+        league: String,
+        /// Why.
+        #[source]
+        source: crate::forecasting::ForecastError,
     },
     /// Options out of range.
     #[error("invalid backtest option {option}: {reason}")]
