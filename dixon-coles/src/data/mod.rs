@@ -14,6 +14,7 @@ mod team_index;
 mod text;
 mod validate;
 mod warning;
+pub mod xg;
 
 #[cfg(feature = "fetch")]
 pub mod fetch;
