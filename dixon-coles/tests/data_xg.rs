@@ -6,8 +6,10 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
+
 use scoreline_dixon_coles::data::football_data::{read_football_data_file, season_path};
-use scoreline_dixon_coles::data::xg::{attach_xg, read_spi_matches, SpiTable};
+use scoreline_dixon_coles::data::xg::{attach_xg, read_spi_bytes, read_spi_matches, SpiTable};
 use scoreline_dixon_coles::data::{DataError, Match};
 
 fn spi_path() -> PathBuf {
@@ -143,6 +145,13 @@ fn coverage_of_six_divisions_over_three_seasons() {
                 "{season_code} {:>3}: {:>3} matches, {:>3} paired, {:>3} with xG, {} score mismatches, unmatched {:?}",
                 c.division, c.matches, c.paired, c.with_xg, c.score_mismatches, c.unmatched_teams
             );
+            // The sources agree on the score of (nearly) every pairing, and no
+            // two football-data names share an spi name.
+            assert!(c.score_mismatches <= 1, "{season_code} {}", c.division);
+            let mut spi_names: Vec<&str> = c.team_names.iter().map(|(_, s)| s.as_str()).collect();
+            spi_names.sort_unstable();
+            spi_names.dedup();
+            assert_eq!(spi_names.len(), c.team_names.len());
             // Seasons the table holds played and with xG throughout.
             let full = season_code != "1819" && !(season_code == "1617" && c.division == "E1");
             if full {
@@ -244,4 +253,67 @@ fn empty_xg_cells_are_none() {
     assert_eq!(table.rows[2].score, None);
     assert_eq!(table.rows[2].non_shot_xg, None);
     assert_eq!(table.rows[2].origin.line, Some(4));
+}
+
+/// A four-team double round robin, two matches a day: on days 1, 3 and 5
+/// the two scores differ (each match pairs uniquely, three votes for every
+/// name), on days 2, 4 and 6 both end 1-1 (ambiguous until the names are
+/// known). A fifth team plays twice, too few to be matched.
+#[test]
+fn names_are_learned_from_unique_pairings_and_resolve_ambiguous_days() {
+    let fd = ["A", "B", "C", "D", "E"];
+    let spi = ["Alpha FC", "Beta FC", "Gamma", "Delta", "Epsilon"];
+    let rounds = [
+        [(0, 1), (2, 3)],
+        [(0, 2), (1, 3)],
+        [(0, 3), (1, 2)],
+        [(1, 0), (3, 2)],
+        [(2, 0), (3, 1)],
+        [(3, 0), (2, 1)],
+        [(4, 0), (1, 2)],
+        [(0, 4), (3, 1)],
+    ];
+    let mut csv = String::from(HEADER);
+    let mut matches = Vec::new();
+    let mut expected = Vec::new();
+    for (r, round) in rounds.iter().enumerate() {
+        let date = NaiveDate::from_ymd_opt(2017, 9, 1 + r as u32).unwrap();
+        for (k, &(h, a)) in round.iter().enumerate() {
+            let score = if r % 2 == 1 && r < 6 {
+                [1, 1]
+            } else {
+                [k as u32 + 1, 0]
+            };
+            let xg = [r as f64 + 0.25, k as f64 + 0.5];
+            csv += &format!(
+                "{date},2411,Barclays Premier League,{},{},,,,,,,,,,{},{},{},{},0.1,0.2,,\n",
+                spi[h], spi[a], score[0], score[1], xg[0], xg[1]
+            );
+            let mut m = Match::new(date, fd[h], fd[a], score[0], score[1]);
+            m.division = Some("E0".to_owned());
+            matches.push(m);
+            expected.push(xg);
+        }
+    }
+    let mut other = Match::new(NaiveDate::from_ymd_opt(2017, 9, 1).unwrap(), "X", "Y", 0, 0);
+    other.division = None;
+    matches.push(other);
+    let table = read_spi_bytes("synthetic.csv", csv.as_bytes()).unwrap();
+    let coverage = attach_xg(&mut matches, &table);
+    assert_eq!(coverage.without_league, 1);
+    let c = coverage.division("E0").unwrap();
+    assert_eq!(c.matches, 16);
+    assert_eq!(c.unmatched_teams, ["E"]);
+    assert_eq!(c.team_names.len(), 4);
+    assert_eq!((c.paired, c.with_xg, c.score_mismatches), (14, 14, 0));
+    for (m, xg) in matches.iter().zip(&expected) {
+        let want = (m.home_team != "E" && m.away_team != "E").then_some(*xg);
+        assert_eq!(
+            m.stats.xg, want,
+            "{} v {} on {}",
+            m.home_team, m.away_team, m.date
+        );
+        assert_eq!(m.stats.non_shot_xg, want.map(|_| [0.1, 0.2]));
+    }
+    assert_eq!(matches.last().unwrap().stats.xg, None);
 }
