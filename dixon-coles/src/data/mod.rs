@@ -4,6 +4,10 @@
 //! Data flows one way: files ([`football_data`], [`international`]) →
 //! [`Match`] / [`Fixture`] records → [`Dataset`] (validated, teams interned to
 //! dense `u32` ids) → the likelihood problem in [`crate::model::likelihood`].
+//!
+//! [`xg`] reads FiveThirtyEight's per-match expected goals and attaches them
+//! to football-data matches ([`MatchStats::xg`]), matching team names from the
+//! data.
 
 mod dataset;
 mod error;
@@ -14,6 +18,7 @@ mod team_index;
 mod text;
 mod validate;
 mod warning;
+pub mod xg;
 
 #[cfg(feature = "fetch")]
 pub mod fetch;
