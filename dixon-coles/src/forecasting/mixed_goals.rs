@@ -414,8 +414,7 @@ fn fit(
                 }
             })
             .collect();
-    // Each side's design: (attack position, defence position, home?, division position).
-    let sides: Vec<[(usize, usize, bool, usize); 2]> = rows
+    let sides: Vec<[SideDesign; 2]> = rows
         .iter()
         .map(|r| {
             let (h, a) = (layout.team[&r.home], layout.team[&r.away]);
@@ -446,63 +445,28 @@ fn fit(
             theta[2 * n + 1 + d] = mean.max(0.1).ln();
         }
     }
-    let objective = |theta: &DVector<f64>| -> f64 {
-        let mut value = 0.0;
-        for ((side, t), w) in sides.iter().zip(&targets).zip(&weights) {
-            for (k, &(att, def, home, div)) in side.iter().enumerate() {
-                let eta =
-                    theta[att] - theta[def] + theta[div] + if home { theta[2 * n] } else { 0.0 };
-                value += w * (t[k] * eta - eta.exp());
-            }
-        }
-        let ridge: f64 = (0..2 * n).map(|i| theta[i] * theta[i]).sum();
-        value - 0.5 * config.ridge * ridge
+    let problem = MixedProblem {
+        sides: &sides,
+        targets: &targets,
+        weights: &weights,
+        teams: n,
+        ridge: config.ridge,
     };
-    let mut value = objective(&theta);
+    let (mut value, mut gradient, mut information) = problem.evaluate(&theta);
     let mut converged = false;
     for _ in 0..100 {
-        let mut gradient = DVector::<f64>::zeros(p);
-        let mut hessian = DMatrix::<f64>::zeros(p, p);
-        for ((side, t), w) in sides.iter().zip(&targets).zip(&weights) {
-            for (k, &(att, def, home, div)) in side.iter().enumerate() {
-                let eta =
-                    theta[att] - theta[def] + theta[div] + if home { theta[2 * n] } else { 0.0 };
-                let rate = eta.exp();
-                let g = w * (t[k] - rate);
-                let h = w * rate;
-                let design = [(att, 1.0), (def, -1.0), (div, 1.0), (2 * n, 1.0)];
-                let used = if home { 4 } else { 3 };
-                for &(i, xi) in &design[..used] {
-                    gradient[i] += g * xi;
-                }
-                for &(i, xi) in &design[..used] {
-                    for &(j, xj) in &design[..used] {
-                        hessian[(i, j)] += h * xi * xj;
-                    }
-                }
-            }
-        }
-        for i in 0..2 * n {
-            gradient[i] -= config.ridge * theta[i];
-            hessian[(i, i)] += config.ridge;
-        }
-        // γ and μ have no ridge; a tiny one keeps a division without
-        // matches (impossible by construction) from making H singular.
-        for i in 2 * n..p {
-            hessian[(i, i)] += 1e-12;
-        }
-        let Some(cholesky) = hessian.cholesky() else {
-            return Err("the Hessian is not positive definite".to_owned());
+        let Some(cholesky) = information.clone().cholesky() else {
+            return Err("the Hessian is not negative definite".to_owned());
         };
         let step = cholesky.solve(&gradient);
         let mut scale = 1.0;
         let mut accepted = false;
         for _ in 0..30 {
             let next = &theta + &step * scale;
-            let next_value = objective(&next);
+            let (next_value, next_gradient, next_information) = problem.evaluate(&next);
             if next_value.is_finite() && next_value >= value - 1e-12 * value.abs() {
-                theta = next;
-                value = next_value;
+                (theta, value, gradient, information) =
+                    (next, next_value, next_gradient, next_information);
                 accepted = true;
                 break;
             }
@@ -511,7 +475,7 @@ fn fit(
         if !accepted {
             return Err("no step increased the likelihood".to_owned());
         }
-        if step.amax() * scale < 1e-9 {
+        if step.amax() * scale < 1e-8 {
             converged = true;
             break;
         }
@@ -541,6 +505,64 @@ fn fit(
         fitted.intercept.insert(global, theta[2 * n + 1 + local]);
     }
     Ok(fitted)
+}
+
+/// One side's design: (attack position, defence position, home?,
+/// division intercept position).
+type SideDesign = (usize, usize, bool, usize);
+
+/// The penalised pseudo-log-likelihood of [`fit`] over θ = [attack (n),
+/// defence (n), γ, μ (divisions)].
+pub(crate) struct MixedProblem<'a> {
+    sides: &'a [[SideDesign; 2]],
+    targets: &'a [[f64; 2]],
+    weights: &'a [f64],
+    teams: usize,
+    ridge: f64,
+}
+
+impl MixedProblem<'_> {
+    /// ℓ(θ), its gradient and its information matrix `−∇²ℓ` (formulas in
+    /// [`fit`]): per side with log-rate η = x·θ, `ℓ += ω(y·η − e^η)`,
+    /// `∇ℓ += ω(y − e^η)·x`, `−∇²ℓ += ω·e^η·x xᵀ`; then the ridge,
+    /// `−ridge/2·Σ θ_i²`, `−ridge·θ_i` and `+ridge` on the ratings'
+    /// diagonal.
+    pub(crate) fn evaluate(&self, theta: &DVector<f64>) -> (f64, DVector<f64>, DMatrix<f64>) {
+        let p = theta.len();
+        let n = self.teams;
+        let mut value = 0.0;
+        let mut gradient = DVector::<f64>::zeros(p);
+        let mut information = DMatrix::<f64>::zeros(p, p);
+        for ((side, t), w) in self.sides.iter().zip(self.targets).zip(self.weights) {
+            for (k, &(att, def, home, div)) in side.iter().enumerate() {
+                let eta =
+                    theta[att] - theta[def] + theta[div] + if home { theta[2 * n] } else { 0.0 };
+                let rate = eta.exp();
+                value += w * (t[k] * eta - rate);
+                let g = w * (t[k] - rate);
+                let h = w * rate;
+                let design = [(att, 1.0), (def, -1.0), (div, 1.0), (2 * n, 1.0)];
+                let used = if home { 4 } else { 3 };
+                for &(i, xi) in &design[..used] {
+                    gradient[i] += g * xi;
+                    for &(j, xj) in &design[..used] {
+                        information[(i, j)] += h * xi * xj;
+                    }
+                }
+            }
+        }
+        for i in 0..2 * n {
+            value -= 0.5 * self.ridge * theta[i] * theta[i];
+            gradient[i] -= self.ridge * theta[i];
+            information[(i, i)] += self.ridge;
+        }
+        // γ and μ have no ridge; a tiny one keeps H invertible whatever
+        // the data.
+        for i in 2 * n..p {
+            information[(i, i)] += 1e-12;
+        }
+        (value, gradient, information)
+    }
 }
 
 /// ρ maximising `Σ ω log τ` given the rates; see [`fit`]. Stays inside the

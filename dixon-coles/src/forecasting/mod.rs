@@ -14,6 +14,7 @@
 pub mod ensemble;
 pub mod mixed_goals;
 pub mod models;
+pub mod replay;
 pub mod selection;
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -88,14 +88,35 @@ impl ModelName {
                     .into_iter()
                     .map(ModelName::build)
                     .collect::<Result<Vec<_>, _>>()?;
-                let kind = if self == Self::LogPool {
-                    PoolKind::Logarithmic
-                } else {
-                    PoolKind::Linear
-                };
-                Box::new(Pool::new(self.name(), kind, members)?)
+                self.pool(members)?
             }
         })
+    }
+
+    /// True for the pools.
+    pub fn is_pool(self) -> bool {
+        !self.members().is_empty()
+    }
+
+    /// This pool over the given members (built, or replayed with
+    /// [`super::replay::Replay`]), in [`ModelName::members`] order. Errors:
+    /// not a pool, or fewer than two members.
+    pub fn pool(
+        self,
+        members: Vec<Box<dyn Forecaster>>,
+    ) -> Result<Box<dyn Forecaster>, ForecastError> {
+        let kind = match self {
+            Self::LogPool => PoolKind::Logarithmic,
+            Self::LinearPool => PoolKind::Linear,
+            _ => {
+                return Err(ForecastError::InvalidOption {
+                    model: self.name().to_owned(),
+                    option: "members",
+                    reason: "not a pool".to_owned(),
+                })
+            }
+        };
+        Ok(Box::new(Pool::new(self.name(), kind, members)?))
     }
 }
 

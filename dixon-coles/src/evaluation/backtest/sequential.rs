@@ -10,6 +10,7 @@
 //! reported seasons. Earlier forecasts are not scored but count as history
 //! for the models' out-of-sample choices (selection, pool weights).
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -23,18 +24,12 @@ use super::{
     Standing,
 };
 use crate::data::football_data::{available_divisions, available_seasons};
+use crate::data::xg::{attach_xg, read_spi_matches, SpiTable};
 use crate::data::Match;
 use crate::forecasting::models::ModelName;
-use crate::forecasting::{forecast_walk_forward, outcome};
+use crate::forecasting::replay::Replay;
+use crate::forecasting::{forecast_walk_forward, outcome, Forecaster, Outcome3, Pairing};
 use crate::model::options::Family;
-
-/// One sequential model's priced forecasts over every league, and its
-/// forecast rounds.
-struct ModelRun {
-    rows: Vec<(MatchKey, [f64; 3], [f64; 3])>,
-    rounds: usize,
-    elapsed_s: f64,
-}
 
 /// The key of a match, as the families' runs key their predictions.
 fn key_of(m: &Match) -> MatchKey {
@@ -48,92 +43,171 @@ fn key_of(m: &Match) -> MatchKey {
     )
 }
 
-/// Runs `model` over one league; see the module documentation.
-fn run_league(
+/// One league's matches (the league and its history divisions, sorted by
+/// date, with xG attached when the data folder has it) and the positions
+/// the sequential models forecast.
+struct LeagueData {
+    matches: Vec<Match>,
+    targets: Vec<usize>,
+}
+
+/// Seasons forecast before a league's first priced season: their forecasts
+/// are not scored, but give the models' out-of-sample choices (selection,
+/// pool weights) a history before the first scored match.
+pub const WARM_UP_SEASONS: usize = 2;
+
+/// The FiveThirtyEight xG file beside a football-data folder
+/// (`<data>/xg/spi_matches.csv` for `<data>/football-data`), read if it
+/// is there.
+fn xg_table(dir: &Path) -> Result<Option<SpiTable>, BacktestError> {
+    let Some(path) = dir.parent().map(|d| d.join("xg").join("spi_matches.csv")) else {
+        return Ok(None);
+    };
+    if !path.is_file() {
+        return Ok(None);
+    }
+    Ok(Some(read_spi_matches(&path)?))
+}
+
+/// Loads one league; see [`LeagueData`]. The targets are the league's
+/// matches from [`WARM_UP_SEASONS`] seasons before its first priced season
+/// (never its first season) on.
+fn league_data(
     dir: &Path,
     league: &str,
     divisions: &[String],
+    xg: Option<&SpiTable>,
+) -> Result<LeagueData, BacktestError> {
+    let seasons = available_seasons(dir, league);
+    let mut matches = league_matches(dir, league, divisions)?;
+    if let Some(table) = xg {
+        attach_xg(&mut matches, table);
+    }
+    matches.sort_by_key(|m| m.date);
+    let own = |m: &Match| m.division.as_deref() == Some(league);
+    let first_priced = matches
+        .iter()
+        .filter(|m| own(m) && market_probabilities(m).is_some())
+        .filter_map(|m| seasons.iter().position(|s| *s == season_of_match(m)))
+        .min()
+        .unwrap_or(seasons.len());
+    let from = first_priced.saturating_sub(WARM_UP_SEASONS).max(1);
+    let forecast: Vec<&String> = seasons.iter().skip(from).collect();
+    let targets = (0..matches.len())
+        .filter(|&i| own(&matches[i]) && forecast.contains(&&season_of_match(&matches[i])))
+        .collect();
+    Ok(LeagueData { matches, targets })
+}
+
+/// One model's forecasts of every league's targets, its forecast rounds
+/// and wall time.
+struct ModelRun {
+    forecasts: Vec<Vec<Outcome3>>,
+    rounds: usize,
+    elapsed_s: f64,
+}
+
+/// Runs a model (built fresh, or a pool over `replayed` members' recorded
+/// forecasts) over one league.
+fn run_league(
+    data: &LeagueData,
+    league: &str,
     options: &LeagueReportOptions,
     model: ModelName,
-) -> Result<(Vec<(MatchKey, [f64; 3], [f64; 3])>, usize), BacktestError> {
-    let Some(first) = available_seasons(dir, league).first().cloned() else {
-        return Ok((Vec::new(), 0));
-    };
-    let mut matches = league_matches(dir, league, divisions)?;
-    matches.sort_by_key(|m| m.date);
-    let targets: Vec<usize> = (0..matches.len())
-        .filter(|&i| {
-            matches[i].division.as_deref() == Some(league) && season_of_match(&matches[i]) != first
-        })
-        .collect();
+    replayed: &[(ModelName, &[Outcome3])],
+) -> Result<Vec<Outcome3>, BacktestError> {
     let failed = |source| BacktestError::Forecast {
         model: model.name().to_owned(),
         league: league.to_owned(),
         source,
     };
-    let mut forecaster = model.build().map_err(failed)?;
-    let forecasts = forecast_walk_forward(
-        &matches,
-        &targets,
+    let mut forecaster = if replayed.is_empty() {
+        model.build()
+    } else {
+        let pairings = || data.targets.iter().map(|&t| Pairing::of(&data.matches[t]));
+        model.pool(
+            replayed
+                .iter()
+                .map(|(m, f)| Box::new(Replay::new(m.name(), pairings(), f)) as Box<dyn Forecaster>)
+                .collect(),
+        )
+    }
+    .map_err(failed)?;
+    forecast_walk_forward(
+        &data.matches,
+        &data.targets,
         options.backtest.refit,
         forecaster.as_mut(),
         &AtomicBool::new(false),
     )
-    .map_err(failed)?;
-    let dates: Vec<_> = matches.iter().map(|m| m.date).collect();
-    let rounds = folds(&dates, &targets, options.backtest.refit).len();
-    let selected =
-        |m: &Match| options.seasons.is_empty() || options.seasons.contains(&season_of_match(m));
-    let rows = targets
-        .iter()
-        .zip(forecasts)
-        .filter_map(|(&t, f)| {
-            let m = &matches[t];
-            market_probabilities(m)
-                .filter(|_| selected(m))
-                .map(|q| (key_of(m), f, q))
-        })
-        .collect();
-    Ok((rows, rounds))
+    .map_err(failed)
 }
 
-/// Runs `model` over every (selected) league of `dir`, leagues in
-/// parallel.
+/// Runs `model` over every league (in parallel); a pool replays its
+/// members' runs from `done`.
 fn run_model(
-    dir: &Path,
+    data: &[(String, LeagueData)],
     options: &LeagueReportOptions,
-    leagues: &[String],
     model: ModelName,
+    done: &HashMap<ModelName, ModelRun>,
 ) -> Result<ModelRun, BacktestError> {
     let started = Instant::now();
-    let divisions = available_divisions(dir);
-    let runs = leagues
+    let forecasts = data
         .par_iter()
-        .map(|league| run_league(dir, league, &divisions, options, model))
+        .enumerate()
+        .map(|(l, (league, d))| {
+            let replayed: Vec<(ModelName, &[Outcome3])> = model
+                .members()
+                .into_iter()
+                .filter_map(|m| done.get(&m).map(|run| (m, run.forecasts[l].as_slice())))
+                .collect();
+            run_league(d, league, options, model, &replayed)
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    let mut out = ModelRun {
-        rows: Vec::new(),
-        rounds: 0,
-        elapsed_s: 0.0,
-    };
-    for (rows, rounds) in runs {
-        out.rows.extend(rows);
-        out.rounds += rounds;
+    let rounds = data
+        .iter()
+        .map(|(_, d)| {
+            let dates: Vec<_> = d.matches.iter().map(|m| m.date).collect();
+            folds(&dates, &d.targets, options.backtest.refit).len()
+        })
+        .sum();
+    Ok(ModelRun {
+        forecasts,
+        rounds,
+        elapsed_s: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// A model's priced forecasts in the reported seasons, keyed.
+fn priced_rows(
+    data: &[(String, LeagueData)],
+    run: &ModelRun,
+    options: &LeagueReportOptions,
+) -> Vec<(MatchKey, Outcome3, Outcome3)> {
+    let mut rows = Vec::new();
+    for ((_, d), forecasts) in data.iter().zip(&run.forecasts) {
+        for (&t, f) in d.targets.iter().zip(forecasts) {
+            let m = &d.matches[t];
+            let selected =
+                options.seasons.is_empty() || options.seasons.contains(&season_of_match(m));
+            if let Some(q) = market_probabilities(m).filter(|_| selected) {
+                rows.push((key_of(m), *f, q));
+            }
+        }
     }
-    out.elapsed_s = started.elapsed().as_secs_f64();
-    Ok(out)
+    rows
 }
 
 /// A model's forecasts of the baseline's matches, in its order (the
 /// model may have forecast more: folds the backtest skipped for lack of
 /// training data). Errors when it did not forecast one of them.
-fn aligned(model: ModelName, run: &ModelRun, baseline: &Scored) -> Result<Scored, BacktestError> {
-    let by_key: std::collections::HashMap<&MatchKey, usize> = run
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (&r.0, i))
-        .collect();
+fn aligned(
+    model: ModelName,
+    rows: &[(MatchKey, Outcome3, Outcome3)],
+    baseline: &Scored,
+) -> Result<Scored, BacktestError> {
+    let by_key: HashMap<&MatchKey, usize> =
+        rows.iter().enumerate().map(|(i, r)| (&r.0, i)).collect();
     let mismatch = |reason: String| BacktestError::InvalidOption {
         option: "models",
         reason: format!("{}: {reason}", model.name()),
@@ -147,10 +221,54 @@ fn aligned(model: ModelName, run: &ModelRun, baseline: &Scored) -> Result<Scored
                 key.3, key.4, key.2, key.0
             )));
         };
-        forecasts.push(run.rows[i].1);
-        market.push(run.rows[i].2);
+        forecasts.push(rows[i].1);
+        market.push(rows[i].2);
     }
     Scored::new(baseline.keys.clone(), forecasts, market)
+}
+
+/// Loads every league and runs the sequential `models` (and the members
+/// of the pools among them), the pools last over their members' replayed
+/// forecasts.
+#[allow(clippy::type_complexity)]
+fn run_sequential(
+    dir: &Path,
+    options: &LeagueReportOptions,
+    leagues: &[String],
+    models: &[ModelName],
+) -> Result<(Vec<(String, LeagueData)>, HashMap<ModelName, ModelRun>), BacktestError> {
+    if models.is_empty() {
+        return Ok((Vec::new(), HashMap::new()));
+    }
+    let divisions = available_divisions(dir);
+    let xg = xg_table(dir)?;
+    let data = leagues
+        .par_iter()
+        .map(|league| {
+            Ok((
+                league.clone(),
+                league_data(dir, league, &divisions, xg.as_ref())?,
+            ))
+        })
+        .collect::<Result<Vec<_>, BacktestError>>()?;
+    let mut plain: Vec<ModelName> = Vec::new();
+    for &m in models {
+        for needed in m.members().into_iter().chain(std::iter::once(m)) {
+            if !needed.is_pool() && !plain.contains(&needed) {
+                plain.push(needed);
+            }
+        }
+    }
+    let empty = HashMap::new();
+    let mut done: HashMap<ModelName, ModelRun> = plain
+        .par_iter()
+        .map(|&m| Ok((m, run_model(&data, options, m, &empty)?)))
+        .collect::<Result<_, BacktestError>>()?;
+    for &m in models.iter().filter(|m| m.is_pool()) {
+        let run = run_model(&data, options, m, &done)?;
+        done.insert(m, run);
+    }
+    Ok((data, done))
 }
 
 /// The leaderboard of `families` ([`super::family_leaderboard`]: Dixon–Coles is
@@ -188,22 +306,18 @@ pub fn model_leaderboard(
     }
     let (families_run, model_runs) = rayon::join(
         || run_families(dir, options, &families),
-        || {
-            order
-                .par_iter()
-                .map(|&m| run_model(dir, options, &leagues, m))
-                .collect::<Vec<_>>()
-        },
+        || run_sequential(dir, options, &leagues, &order),
     );
     let (mut board, baseline) = families_run?;
+    let (data, mut runs) = model_runs?;
     let reported: Vec<String> = board
         .standings
         .first()
         .map(|s| s.leagues.iter().map(|r| r.league.clone()).collect())
         .unwrap_or_default();
-    for (model, run) in order.into_iter().zip(model_runs) {
-        let run = run?;
-        let own = aligned(model, &run, &baseline)?;
+    for model in order {
+        let run = runs.remove(&model).expect("every model was run");
+        let own = aligned(model, &priced_rows(&data, &run, options), &baseline)?;
         let all: Vec<usize> = (0..own.keys.len()).collect();
         let overall = scores_row("overall", &all, &own, &baseline)?;
         let leagues = reported
