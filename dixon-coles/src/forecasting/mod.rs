@@ -11,6 +11,10 @@
 //! [`Pairing`]: teams, venue and division only — no score, statistic or
 //! odds reaches a forecaster before its match is observed.
 
+pub mod elo;
+pub mod ordered_logit;
+pub mod rating_forecaster;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
