@@ -15,8 +15,11 @@ use rand_distr::{Distribution, Poisson};
 use scoreline_dixon_coles::data::football_data::{read_football_data_file, season_path};
 use scoreline_dixon_coles::data::Match;
 use scoreline_dixon_coles::evaluation::backtest::Refit;
+use scoreline_dixon_coles::forecasting::colley::{Colley, ColleyConfig};
 use scoreline_dixon_coles::forecasting::elo::{self, Elo, EloConfig};
+use scoreline_dixon_coles::forecasting::massey::{Massey, MasseyConfig};
 use scoreline_dixon_coles::forecasting::ordered_logit::{Observation, OrderedLogit};
+use scoreline_dixon_coles::forecasting::pi_ratings::{self, PiConfig, PiRatings};
 use scoreline_dixon_coles::forecasting::{forecast_walk_forward, outcome, Forecaster, Pairing};
 
 // ---------------------------------------------------------------------
@@ -212,9 +215,20 @@ fn rps(f: &[f64; 3], o: usize) -> f64 {
 type Factory = fn() -> Box<dyn Forecaster>;
 
 fn models() -> Vec<(&'static str, Factory)> {
-    vec![("elo", || {
-        Box::new(Elo::forecaster(EloConfig::default()).unwrap())
-    })]
+    vec![
+        ("elo", || {
+            Box::new(Elo::forecaster(EloConfig::default()).unwrap())
+        }),
+        ("pi_ratings", || {
+            Box::new(PiRatings::forecaster(PiConfig::default()).unwrap())
+        }),
+        ("massey", || {
+            Box::new(Massey::forecaster(MasseyConfig::default()).unwrap())
+        }),
+        ("colley", || {
+            Box::new(Colley::forecaster(ColleyConfig::default()).unwrap())
+        }),
+    ]
 }
 
 /// Each model over the simulated league: forecasts of seasons 2–4 are
@@ -316,6 +330,67 @@ fn elo_pieces() {
         ..EloConfig::default()
     };
     assert!(Elo::new(bad).is_err());
+}
+
+#[test]
+fn pi_ratings_pieces() {
+    assert_eq!(pi_ratings::expected_goal_difference(0.0), 0.0);
+    assert!((pi_ratings::expected_goal_difference(3.0) - 9.0).abs() < 1e-12);
+    assert!((pi_ratings::expected_goal_difference(-3.0) + 9.0).abs() < 1e-12);
+    assert!((pi_ratings::diminished_error(9.0) - 3.0).abs() < 1e-12);
+    assert_eq!(pi_ratings::candidates().len(), 5);
+    // One 3–0 home win from fresh ratings: e = 3, φ = 3·log10(4).
+    let mut f = PiRatings::forecaster(PiConfig::default()).unwrap();
+    let d = NaiveDate::from_ymd_opt(2024, 8, 1).unwrap();
+    f.observe(&[Match::new(d, "A", "B", 3, 0)]).unwrap();
+    let phi = 3.0 * 4f64.log10();
+    let a = f.system().ratings("A").unwrap();
+    let b = f.system().ratings("B").unwrap();
+    assert!((a[0] - 0.035 * phi).abs() < 1e-12 && (a[1] - 0.7 * 0.035 * phi).abs() < 1e-12);
+    assert!((b[1] + 0.035 * phi).abs() < 1e-12 && (b[0] + 0.7 * 0.035 * phi).abs() < 1e-12);
+}
+
+/// Massey recovers exact goal-difference ratings from consistent data,
+/// and Colley's ratings average one half.
+#[test]
+fn massey_and_colley_solve_their_equations() {
+    let d = NaiveDate::from_ymd_opt(2024, 8, 1).unwrap();
+    let strengths = [1.0, 0.0, -1.0];
+    let mut massey = Massey::new(MasseyConfig {
+        xi: 0.0,
+        ridge: 1e-6,
+    })
+    .unwrap();
+    let mut colley = Colley::new(ColleyConfig { xi: 0.0 }).unwrap();
+    use scoreline_dixon_coles::forecasting::rating_forecaster::RatingSystem;
+    for (k, (h, a)) in [(0, 1), (1, 2), (2, 0), (1, 0), (2, 1), (0, 2)]
+        .into_iter()
+        .enumerate()
+    {
+        // Home advantage of one goal, plus the strength difference.
+        let g = 1.0 + strengths[h] - strengths[a];
+        let (x, y) = if g >= 0.0 {
+            (g as u32, 0)
+        } else {
+            (0, (-g) as u32)
+        };
+        let m = Match::new(d + Days::new(k as u64), team(h), team(a), x, y);
+        massey.update(std::slice::from_ref(&m)).unwrap();
+        colley.update(std::slice::from_ref(&m)).unwrap();
+    }
+    assert!((massey.home_advantage().unwrap() - 1.0).abs() < 1e-4);
+    for (i, s) in strengths.iter().enumerate() {
+        assert!((massey.rating(&team(i)).unwrap() - s).abs() < 1e-4);
+    }
+    let r: Vec<f64> = (0..3).map(|i| colley.rating(&team(i)).unwrap()).collect();
+    assert!((r.iter().sum::<f64>() / 3.0 - 0.5).abs() < 1e-12, "{r:?}");
+    assert!(r[0] > r[1] && r[1] > r[2], "{r:?}");
+    assert!(Massey::new(MasseyConfig {
+        xi: -1.0,
+        ridge: 0.1
+    })
+    .is_err());
+    assert!(Colley::new(ColleyConfig { xi: f64::NAN }).is_err());
 }
 
 // ---------------------------------------------------------------------

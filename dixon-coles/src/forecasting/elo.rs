@@ -242,9 +242,11 @@ impl RatingSystem for Elo {
         self.established.extend(means.into_keys());
     }
 
-    fn difference(&mut self, fixture: &Pairing<'_>) -> f64 {
-        self.current(fixture.home, fixture.division) + self.home_advantage(fixture.neutral)
-            - self.current(fixture.away, fixture.division)
+    fn difference(&mut self, fixture: &Pairing<'_>) -> Result<f64, ForecastError> {
+        Ok(
+            self.current(fixture.home, fixture.division) + self.home_advantage(fixture.neutral)
+                - self.current(fixture.away, fixture.division),
+        )
     }
 
     fn update(&mut self, played: &[Match]) -> Result<(), ForecastError> {

@@ -11,8 +11,12 @@
 //! [`Pairing`]: teams, venue and division only — no score, statistic or
 //! odds reaches a forecaster before its match is observed.
 
+pub mod colley;
+mod decayed;
 pub mod elo;
+pub mod massey;
 pub mod ordered_logit;
+pub mod pi_ratings;
 pub mod rating_forecaster;
 
 use std::sync::atomic::{AtomicBool, Ordering};

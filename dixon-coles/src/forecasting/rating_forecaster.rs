@@ -50,8 +50,9 @@ pub trait RatingSystem: Send {
     }
 
     /// The rating difference of a fixture, home minus away, including any
-    /// home advantage (finite; unknown teams get an entry rating).
-    fn difference(&mut self, fixture: &Pairing<'_>) -> f64;
+    /// home advantage (unknown teams get an entry rating). A non-finite
+    /// value is forecast as a difference of 0.
+    fn difference(&mut self, fixture: &Pairing<'_>) -> Result<f64, ForecastError>;
 
     /// Learns from the played matches of one date.
     fn update(&mut self, played: &[Match]) -> Result<(), ForecastError>;
@@ -164,7 +165,7 @@ impl<R: RatingSystem> Forecaster for RatingForecaster<R> {
         self.system.advance_to(date);
         for m in played {
             if self.system.knows(&m.home_team) && self.system.knows(&m.away_team) {
-                let x = self.system.difference(&Pairing::of(m));
+                let x = self.system.difference(&Pairing::of(m))?;
                 if x.is_finite() {
                     self.history.push(Observation {
                         x,
@@ -194,9 +195,9 @@ impl<R: RatingSystem> Forecaster for RatingForecaster<R> {
             self.system.advance_to(earliest);
         }
         let mapping = self.mapping();
-        Ok(fixtures
+        fixtures
             .iter()
-            .map(|p| mapping.probabilities(self.system.difference(p)))
-            .collect())
+            .map(|p| Ok(mapping.probabilities(self.system.difference(p)?)))
+            .collect()
     }
 }
