@@ -230,7 +230,9 @@ impl OrderedLogit {
     /// weighted base rates. Each step solves (H + μI) s = −g, with μ = 0
     /// when H is positive definite and otherwise grown from 1e-6·(1 + max|Hᵢᵢ|)
     /// until it is, then halves the step until the objective decreases.
-    /// Converged when the gradient norm is below 1e-8·(1 + Σw), or the
+    /// Converged when the gradient norm is below 1e-8·(1 + Σw), when the
+    /// Newton decrement −gᵀs (the objective's predicted further decrease,
+    /// independent of the scale of x) is below 1e-12·(1 + Σw), or when the
     /// objective stops decreasing at a gradient norm below 1e-5·(1 + Σw).
     ///
     /// Errors: an invalid example, fewer than two outcomes with weight, or
@@ -278,6 +280,12 @@ impl OrderedLogit {
                 return Ok(Self::from_theta(theta));
             }
             let step = damped_newton_step(&grad, &hess);
+            // The Newton decrement −gᵀs bounds the possible further decrease
+            // of the objective, whatever the scale of x.
+            let decrement = -(grad[0] * step[0] + grad[1] * step[1] + grad[2] * step[2]);
+            if decrement.abs() < 1e-12 * (1.0 + total) {
+                return Ok(Self::from_theta(theta));
+            }
             let mut t = 1.0;
             let mut accepted = false;
             for _ in 0..40 {
