@@ -368,6 +368,94 @@ fn elo_pieces() {
     assert!(Elo::new(bad).is_err());
 }
 
+/// Elo: one update by hand, the history's pre-match difference, and the
+/// pull towards the division mean at a season break.
+#[test]
+fn elo_updates_records_and_regresses() {
+    let config = EloConfig::default();
+    let mut f = Elo::forecaster(config).unwrap();
+    let d = NaiveDate::from_ymd_opt(2024, 8, 10).unwrap();
+    f.observe(&[Match::new(d, "A", "B", 3, 0)]).unwrap();
+    // Fresh teams are not "rated before the result": no history yet.
+    assert!(f.history().is_empty());
+    let e = elo::expected_score(config.home_advantage);
+    let delta = config.k * 1.75 * (1.0 - e);
+    let a = f.system().rating("A").unwrap();
+    assert!((a - (1500.0 + delta)).abs() < 1e-9);
+    // The second meeting is recorded with its pre-match difference.
+    f.observe(&[Match::new(d + Days::new(7), "B", "A", 1, 1)])
+        .unwrap();
+    let x = f.history()[0].x;
+    assert!(
+        (x - (config.home_advantage - 2.0 * delta)).abs() < 1e-9,
+        "{x}"
+    );
+    assert_eq!(f.history()[0].outcome, 1);
+    let (a, b) = (
+        f.system().rating("A").unwrap(),
+        f.system().rating("B").unwrap(),
+    );
+    // A forecast after a 30-day gap pulls both ratings 20 % towards 1500.
+    let later = d + Days::new(60);
+    let p = f
+        .forecast(&[Pairing {
+            date: later,
+            home: "A",
+            away: "B",
+            neutral: true,
+            division: None,
+        }])
+        .unwrap();
+    assert!(p[0][0] > p[0][2]);
+    let a2 = f.system().rating("A").unwrap();
+    let b2 = f.system().rating("B").unwrap();
+    assert!((a2 - (a - 0.2 * (a - 1500.0))).abs() < 1e-9);
+    assert!((b2 - (b - 0.2 * (b - 1500.0))).abs() < 1e-9);
+    // Once per break: observing that date does not pull again.
+    f.observe(&[Match::new(later, "C", "D", 0, 0)]).unwrap();
+    assert_eq!(f.system().rating("A"), Some(a2));
+}
+
+/// The forecaster refuses dates out of order instead of guessing.
+#[test]
+fn rating_forecasters_refuse_out_of_order_dates() {
+    let d = NaiveDate::from_ymd_opt(2024, 8, 10).unwrap();
+    for (name, make) in models() {
+        let mut f = make();
+        f.observe(&[Match::new(d, "A", "B", 1, 0)]).unwrap();
+        let early = Pairing {
+            date: d - Days::new(1),
+            home: "A",
+            away: "B",
+            neutral: false,
+            division: None,
+        };
+        assert!(f.forecast(&[early]).is_err(), "{name}");
+        assert!(
+            f.observe(&[Match::new(d, "A", "B", 1, 0)]).is_err(),
+            "{name}"
+        );
+        let mixed = [
+            Match::new(d + Days::new(1), "A", "B", 1, 0),
+            Match::new(d + Days::new(2), "B", "A", 1, 0),
+        ];
+        assert!(f.observe(&mixed).is_err(), "{name}");
+        // Unknown teams still get a probability triple.
+        let unknown = Pairing {
+            home: "X",
+            away: "Y",
+            ..early
+        };
+        let p = f
+            .forecast(&[Pairing {
+                date: d + Days::new(1),
+                ..unknown
+            }])
+            .unwrap();
+        assert!((p[0].iter().sum::<f64>() - 1.0).abs() < 1e-12, "{name}");
+    }
+}
+
 #[test]
 fn pi_ratings_pieces() {
     assert_eq!(pi_ratings::expected_goal_difference(0.0), 0.0);
