@@ -43,9 +43,9 @@ impl Default for MasseyConfig {
 }
 
 /// A small grid for out-of-sample selection: ξ ∈ {0.0009, 0.0018,
-/// 0.0036, 0.006} per day, κ = 0.1.
+/// 0.0036, 0.006, 0.01} per day, κ = 0.1.
 pub fn candidates() -> Vec<MasseyConfig> {
-    [0.0009, 0.0018, 0.0036, 0.006]
+    [0.0009, 0.0018, 0.0036, 0.006, 0.01]
         .into_iter()
         .map(|xi| MasseyConfig {
             xi,

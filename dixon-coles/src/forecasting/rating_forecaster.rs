@@ -11,7 +11,9 @@
 //! the first fit the map is the default: slope
 //! [`RatingSystem::default_beta`] and the base rates 0.46 / 0.26 / 0.28 at
 //! the history's mean x (at x = 0 with no history). If a refit fails the
-//! previous map is kept.
+//! previous map is kept (a failed first fit is retried after
+//! [`MIN_HISTORY`] more pairs). The pairs are unweighted: a refit uses
+//! every past pair, however old.
 
 use chrono::NaiveDate;
 
