@@ -133,7 +133,8 @@ impl OrderedLogit {
         [home / total, draw / total, away / total]
     }
 
-    /// The fitting parameters θ = (β, c₁, δ) with δ = log(c₂ − c₁).
+    /// The fitting parameters θ = (β, c₁, δ) with δ = log(c₂ − c₁)
+    /// (δ is not finite unless c₁ < c₂).
     pub fn theta(&self) -> [f64; 3] {
         [self.beta, self.c1, (self.c2 - self.c1).ln()]
     }
