@@ -10,6 +10,19 @@
 //! [`forecast`](Forecaster::forecast)s the fold's fixtures. A fixture is a
 //! [`Pairing`]: teams, venue and division only — no score, statistic or
 //! odds reaches a forecaster before its match is observed.
+//!
+//! Rating systems as forecasters ([`rating_forecaster`]): [`elo`],
+//! [`pi_ratings`], [`massey`] and [`colley`], each turning its rating
+//! difference into 1X2 through an [`ordered_logit`] fitted on its own
+//! past pre-match differences.
+
+pub mod colley;
+mod decayed;
+pub mod elo;
+pub mod massey;
+pub mod ordered_logit;
+pub mod pi_ratings;
+pub mod rating_forecaster;
 
 pub mod ensemble;
 pub mod mixed_goals;
