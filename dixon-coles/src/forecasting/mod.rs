@@ -11,6 +11,8 @@
 //! [`Pairing`]: teams, venue and division only — no score, statistic or
 //! odds reaches a forecaster before its match is observed.
 
+pub mod gas;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
