@@ -34,9 +34,15 @@
 //! ρ   ← clamp(ρ + α_ρ·∂ℓ/∂ρ, −0.25, 0.25)
 //! ```
 //!
-//! `m` is the season-start multiplier of the team's step:
-//! `1 + boost·(k − n)/k` for its n-th match (n < k) after a season break,
-//! 1 afterwards ("variance inflation at the summer break").
+//! `m` is the team's step multiplier ("variance inflation at the summer
+//! break"): `(1 + boost·(k − n)/k)·(1 + newcomer_boost·(k − N)/k)` with n
+//! its matches since its last season break and N its matches in all, each
+//! factor 1 once its count reaches k. The steps are computed at the
+//! ratings the date's forecasts used (after any season-break regression).
+//! `S_h`, `S_a`, `S_μ` are the scalings of λ_home, λ_away and
+//! λ_home + λ_away; every scaled score is clamped to [−5, 5]. μ_k and γ_k
+//! are per division and follow the same score-driven rule with small
+//! steps; ρ is shared by all divisions (fixed when α_ρ = 0).
 //!
 //! Season break: when a team plays after a gap of at least
 //! [`GasConfig::season_gap_days`] days, its ratings first regress toward the
