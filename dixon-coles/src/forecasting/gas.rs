@@ -72,7 +72,9 @@
 //! assert!(p[2] > p[0] - 0.2);
 //! ```
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 
@@ -483,7 +485,8 @@ struct Division {
     first_date: NaiveDate,
     last_date: NaiveDate,
     /// Every team that played in it, with its last match there.
-    members: HashMap<String, NaiveDate>,
+    /// (Sorted, so sums over members are the same in every run.)
+    members: BTreeMap<String, NaiveDate>,
     /// Newcomers of the current season, not yet recorded.
     pending: Vec<String>,
     /// The sums of recorded newcomers' (attack, defence) offsets and their count.
@@ -496,8 +499,8 @@ struct Division {
 pub struct GasDixonColes {
     config: GasConfig,
     rho: f64,
-    teams: HashMap<String, Team>,
-    divisions: HashMap<String, Division>,
+    teams: FxHashMap<String, Team>,
+    divisions: FxHashMap<String, Division>,
     last_observed: Option<NaiveDate>,
 }
 
@@ -533,8 +536,8 @@ impl GasDixonColes {
         Self {
             rho: config.rho,
             config,
-            teams: HashMap::new(),
-            divisions: HashMap::new(),
+            teams: FxHashMap::default(),
+            divisions: FxHashMap::default(),
             last_observed: None,
         }
     }
@@ -741,7 +744,7 @@ impl GasDixonColes {
                     home: self.config.initial_home,
                     first_date: date,
                     last_date: date,
-                    members: HashMap::new(),
+                    members: BTreeMap::new(),
                     pending: Vec::new(),
                     newcomer_sum: (0.0, 0.0),
                     newcomer_count: 0.0,
