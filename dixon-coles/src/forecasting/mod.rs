@@ -30,6 +30,8 @@ pub mod models;
 pub mod replay;
 pub mod selection;
 
+pub mod gas;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
