@@ -3,8 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::colley::{self, Colley};
+use super::elo::{self, Elo};
 use super::ensemble::{Pool, PoolKind};
+use super::gas::{self, GasDixonColes};
+use super::massey::{self, Massey};
 use super::mixed_goals::{MixedGoalsConfig, MixedGoalsDixonColes, Statistic};
+use super::pi_ratings::{self, PiRatings};
+use super::rating_forecaster::RatingForecaster;
 use super::selection::BestOf;
 use super::{ForecastError, Forecaster};
 
@@ -22,6 +28,18 @@ pub enum ModelName {
     /// Dixon–Coles fitted to goals mixed with xG (goals alone where a
     /// match has no xG), weight and decay chosen out of sample.
     XgDixonColes,
+    /// Score-driven (GAS) dynamic Dixon–Coles ratings, step sizes chosen
+    /// out of sample.
+    GasDixonColes,
+    /// Elo with goal-difference scaling, K chosen out of sample.
+    Elo,
+    /// Pi-ratings (Constantinou & Fenton 2013), learning rate chosen out of
+    /// sample.
+    PiRatings,
+    /// Time-decayed Massey ratings, decay chosen out of sample.
+    Massey,
+    /// Time-decayed Colley ratings, decay chosen out of sample.
+    Colley,
     /// The logarithmic pool of the other model-only forecasters.
     LogPool,
     /// The linear pool of the other model-only forecasters.
@@ -30,10 +48,15 @@ pub enum ModelName {
 
 impl ModelName {
     /// Every sequential model, pools last.
-    pub const ALL: [ModelName; 5] = [
+    pub const ALL: [ModelName; 10] = [
         Self::DivisionDixonColes,
         Self::ShotsDixonColes,
         Self::XgDixonColes,
+        Self::GasDixonColes,
+        Self::Elo,
+        Self::PiRatings,
+        Self::Massey,
+        Self::Colley,
         Self::LogPool,
         Self::LinearPool,
     ];
@@ -44,6 +67,11 @@ impl ModelName {
             Self::DivisionDixonColes => "division_dixon_coles",
             Self::ShotsDixonColes => "shots_dixon_coles",
             Self::XgDixonColes => "xg_dixon_coles",
+            Self::GasDixonColes => "gas_dixon_coles",
+            Self::Elo => "elo",
+            Self::PiRatings => "pi_ratings",
+            Self::Massey => "massey",
+            Self::Colley => "colley",
             Self::LogPool => "log_pool",
             Self::LinearPool => "linear_pool",
         }
@@ -63,9 +91,15 @@ impl ModelName {
     /// The members of a pool (none for the other models).
     pub fn members(self) -> Vec<ModelName> {
         match self {
-            Self::LogPool | Self::LinearPool => {
-                vec![Self::ShotsDixonColes, Self::DivisionDixonColes]
-            }
+            Self::LogPool | Self::LinearPool => vec![
+                Self::ShotsDixonColes,
+                Self::DivisionDixonColes,
+                Self::GasDixonColes,
+                Self::Elo,
+                Self::PiRatings,
+                Self::Massey,
+                Self::Colley,
+            ],
             _ => Vec::new(),
         }
     }
@@ -82,6 +116,19 @@ impl ModelName {
             ),
             Self::ShotsDixonColes => mixed(self, Statistic::ShotsOnTarget)?,
             Self::XgDixonColes => mixed(self, Statistic::Xg)?,
+            Self::GasDixonColes => best_of(self, gas::candidates(), GasDixonColes::new)?,
+            Self::Elo => best_of(self, elo::candidates(), |c| {
+                Elo::new(c).map(RatingForecaster::new)
+            })?,
+            Self::PiRatings => best_of(self, pi_ratings::candidates(), |c| {
+                PiRatings::new(c).map(RatingForecaster::new)
+            })?,
+            Self::Massey => best_of(self, massey::candidates(), |c| {
+                Massey::new(c).map(RatingForecaster::new)
+            })?,
+            Self::Colley => best_of(self, colley::candidates(), |c| {
+                Colley::new(c).map(RatingForecaster::new)
+            })?,
             Self::LogPool | Self::LinearPool => {
                 let members = self
                     .members()
@@ -130,6 +177,20 @@ pub const MIXED_GRID: [(f64, f64); 6] = [
     (0.5, 0.003),
     (0.75, 0.003),
 ];
+
+/// A [`BestOf`] over the forecasters `build` makes of `configs` (the
+/// first is the default).
+fn best_of<C, F: Forecaster + 'static>(
+    model: ModelName,
+    configs: Vec<C>,
+    build: impl Fn(C) -> Result<F, ForecastError>,
+) -> Result<Box<dyn Forecaster>, ForecastError> {
+    let candidates = configs
+        .into_iter()
+        .map(|c| build(c).map(|f| Box::new(f) as Box<dyn Forecaster>))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Box::new(BestOf::new(model.name(), candidates)?))
+}
 
 fn mixed(model: ModelName, statistic: Statistic) -> Result<Box<dyn Forecaster>, ForecastError> {
     let candidates = MIXED_GRID
