@@ -15,8 +15,10 @@ export SCORELINE_PEERS_DIR := $(PEERS_OUT)
 ## demo: fit the Premier League + Championship and print ratings and predictions,
 ## then the walk-forward backtest against the closing line with value betting, per season,
 ## and the same report for every league and season in the data, then the
-## goal-model families' leaderboard (per league and overall), every family
-## (about a minute on 2 cores; DEMO_FAMILIES=poisson,dixon_coles for a short one)
+## leaderboard of every model (the goal-model families, the dynamic, shots,
+## rating-system and pooled forecasters; per league and overall, with a plot
+## of each league's gap to the closing line; about two minutes on 2 cores;
+## DEMO_FAMILIES=dixon_coles,gas_dixon_coles for a short one)
 DEMO_FAMILIES ?= all
 demo:
 	@echo "make demo: building the release examples (the first build takes several minutes on 2 cores) ..."
@@ -26,10 +28,10 @@ demo:
 	@echo
 	@if [ -f "$$SCORELINE_DATA_DIR/football-data/mmz4281/1920/E0.csv" ]; then \
 	    cargo run --release -q -p scoreline-dixon-coles --features fetch --example backtest -- --tune-xi --bet; \
-	    echo; cargo run --release -q -p scoreline-dixon-coles --features fetch --example report -- --families $(DEMO_FAMILIES); \
+	    echo; cargo run --release -q -p scoreline-dixon-coles --features fetch --example report -- --models $(DEMO_FAMILIES); \
 	else \
 	    cargo run --release -q -p scoreline-dixon-coles --features fetch --example backtest -- --data data --seasons 2324,2425 --bet; \
-	    echo; cargo run --release -q -p scoreline-dixon-coles --features fetch --example report -- --data data --families $(DEMO_FAMILIES); \
+	    echo; cargo run --release -q -p scoreline-dixon-coles --features fetch --example report -- --data data --models $(DEMO_FAMILIES); \
 	fi
 
 ## test: lint + every test (Rust, peer parity, Python), then the documentation:

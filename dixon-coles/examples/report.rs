@@ -38,7 +38,7 @@ use clap::builder::PossibleValuesParser;
 use clap::Parser;
 use scoreline_dixon_coles::evaluation::backtest::{
     football_data_report, model_leaderboard, Leaderboard, LeaderboardRow, LeagueReport,
-    LeagueReportOptions, MarketComparison, Refit, DEFAULT_WINDOW_DAYS,
+    LeagueReportOptions, MarketComparison, Refit, Standing, DEFAULT_WINDOW_DAYS,
 };
 use scoreline_dixon_coles::forecasting::models::ModelName;
 use scoreline_dixon_coles::model::options::Family;
@@ -270,6 +270,55 @@ fn print_leaderboard(board: &Leaderboard) {
     );
 }
 
+/// The best model-only row overall (lowest RPS), or `None` for an empty
+/// board.
+fn best_standing(board: &Leaderboard) -> Option<&Standing> {
+    board
+        .standings
+        .iter()
+        .min_by(|a, b| a.overall.rps.total_cmp(&b.overall.rps))
+}
+
+/// A text plot of each league's gap to the market (model RPS − market
+/// RPS; shorter is better) for Dixon–Coles and the best model overall.
+fn print_gap_plot(board: &Leaderboard) {
+    let Some(best) = best_standing(board) else {
+        return;
+    };
+    let Some(baseline) = board
+        .standings
+        .iter()
+        .find(|s| s.family == Some(Family::DixonColes))
+    else {
+        return;
+    };
+    let widest = baseline
+        .leagues
+        .iter()
+        .chain(&best.leagues)
+        .map(|r| r.gap)
+        .fold(0.0f64, f64::max);
+    let scale = if widest > 0.0 { 50.0 / widest } else { 0.0 };
+    println!(
+        "Gap to the closing line per league (RPS − market RPS; '#' {}, '=' {}):",
+        baseline.model, best.model
+    );
+    let bar = |gap: f64, c: &str| c.repeat((gap.max(0.0) * scale).round() as usize);
+    for (dc, ours) in baseline.leagues.iter().zip(&best.leagues) {
+        println!("  {:>7} {:+.4} {}", dc.league, dc.gap, bar(dc.gap, "#"));
+        println!("  {:>7} {:+.4} {}", "", ours.gap, bar(ours.gap, "="));
+    }
+    println!(
+        "  {:>7} {:+.4} {}\n  {:>7} {:+.4} {}",
+        "overall",
+        baseline.overall.gap,
+        bar(baseline.overall.gap, "#"),
+        "",
+        best.overall.gap,
+        bar(best.overall.gap, "=")
+    );
+}
+
 fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let options = options(args)?;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -303,6 +352,8 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     print_report(args, Family::DixonColes, report);
     println!();
     print_leaderboard(&board);
+    println!();
+    print_gap_plot(&board);
     Ok(())
 }
 

@@ -40,15 +40,20 @@ pub enum ModelName {
     Massey,
     /// Time-decayed Colley ratings, decay chosen out of sample.
     Colley,
-    /// The logarithmic pool of the other model-only forecasters.
+    /// The logarithmic pool of the shots-mixed and the dynamic
+    /// Dixon–Coles ratings (two different kinds of information: shots, and
+    /// ratings that move).
     LogPool,
-    /// The linear pool of the other model-only forecasters.
+    /// The linear pool of the same two.
     LinearPool,
+    /// The logarithmic pool of every other model-only forecaster except
+    /// xG (goals-only where the data has no xG).
+    LogPoolAll,
 }
 
 impl ModelName {
     /// Every sequential model, pools last.
-    pub const ALL: [ModelName; 10] = [
+    pub const ALL: [ModelName; 11] = [
         Self::DivisionDixonColes,
         Self::ShotsDixonColes,
         Self::XgDixonColes,
@@ -59,6 +64,7 @@ impl ModelName {
         Self::Colley,
         Self::LogPool,
         Self::LinearPool,
+        Self::LogPoolAll,
     ];
 
     /// The model's name (`"shots_dixon_coles"`, …).
@@ -74,6 +80,7 @@ impl ModelName {
             Self::Colley => "colley",
             Self::LogPool => "log_pool",
             Self::LinearPool => "linear_pool",
+            Self::LogPoolAll => "log_pool_all",
         }
     }
 
@@ -91,7 +98,8 @@ impl ModelName {
     /// The members of a pool (none for the other models).
     pub fn members(self) -> Vec<ModelName> {
         match self {
-            Self::LogPool | Self::LinearPool => vec![
+            Self::LogPool | Self::LinearPool => vec![Self::ShotsDixonColes, Self::GasDixonColes],
+            Self::LogPoolAll => vec![
                 Self::ShotsDixonColes,
                 Self::DivisionDixonColes,
                 Self::GasDixonColes,
@@ -129,7 +137,7 @@ impl ModelName {
             Self::Colley => best_of(self, colley::candidates(), |c| {
                 Colley::new(c).map(RatingForecaster::new)
             })?,
-            Self::LogPool | Self::LinearPool => {
+            Self::LogPool | Self::LinearPool | Self::LogPoolAll => {
                 let members = self
                     .members()
                     .into_iter()
@@ -153,7 +161,7 @@ impl ModelName {
         members: Vec<Box<dyn Forecaster>>,
     ) -> Result<Box<dyn Forecaster>, ForecastError> {
         let kind = match self {
-            Self::LogPool => PoolKind::Logarithmic,
+            Self::LogPool | Self::LogPoolAll => PoolKind::Logarithmic,
             Self::LinearPool => PoolKind::Linear,
             _ => {
                 return Err(ForecastError::InvalidOption {
