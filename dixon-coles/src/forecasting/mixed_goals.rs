@@ -723,13 +723,13 @@ mod tests {
             };
             let fitted = fit(&rows, date, &config, None).unwrap();
             let mut worst: f64 = 0.0;
-            for h in 0..n {
-                for a in (0..n).filter(|&a| a != h) {
+            for (h, true_attack) in attack.iter().enumerate() {
+                for (a, true_defence) in defence.iter().enumerate().filter(|&(a, _)| a != h) {
                     let fitted_log_rate =
                         fitted.intercept[&0] + fitted.home_advantage + fitted.attack[&h]
                             - fitted.defence[&a];
-                    worst =
-                        worst.max((fitted_log_rate - (mu + gamma + attack[h] - defence[a])).abs());
+                    worst = worst
+                        .max((fitted_log_rate - (mu + gamma + true_attack - true_defence)).abs());
                 }
             }
             worst
