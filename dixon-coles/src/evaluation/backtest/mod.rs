@@ -155,7 +155,7 @@ pub enum BacktestError {
         league: String,
         /// Why.
         #[source]
-        source: crate::forecasting::ForecastError,
+        source: Box<crate::forecasting::ForecastError>,
     },
     /// Options out of range.
     #[error("invalid backtest option {option}: {reason}")]

@@ -119,7 +119,7 @@ fn run_league(
     let failed = |source| BacktestError::Forecast {
         model: model.name().to_owned(),
         league: league.to_owned(),
-        source,
+        source: Box::new(source),
     };
     let mut forecaster = if replayed.is_empty() {
         model.build()
