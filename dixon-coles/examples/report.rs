@@ -276,6 +276,7 @@ fn best_standing(board: &Leaderboard) -> Option<&Standing> {
     board
         .standings
         .iter()
+        .filter(|s| !s.blend)
         .min_by(|a, b| a.overall.rps.total_cmp(&b.overall.rps))
 }
 

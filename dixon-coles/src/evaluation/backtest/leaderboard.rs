@@ -66,6 +66,9 @@ pub struct Standing {
     pub model: String,
     /// The goal-model family, for a family's row.
     pub family: Option<Family>,
+    /// True for a blend of a model with the market (not a model-only row).
+    #[serde(default)]
+    pub blend: bool,
     /// Over every reported league-season.
     #[serde(flatten)]
     pub overall: LeaderboardRow,
@@ -259,6 +262,7 @@ fn standing(
     Ok(Standing {
         model: family.name().to_owned(),
         family: Some(family),
+        blend: false,
         overall,
         leagues,
         refits: report.refits,

@@ -20,10 +20,10 @@ use rayon::prelude::*;
 use super::leaderboard::{in_league, run_families, scores_row, MatchKey, Scored};
 use super::leagues::league_matches;
 use super::{
-    folds, market_probabilities, season_of_match, BacktestError, Leaderboard, LeagueReportOptions,
-    Standing,
+    blend, fit_blend_weight, folds, market_probabilities, season_of_match, BacktestError,
+    Leaderboard, LeagueReportOptions, Pooling, Standing,
 };
-use crate::data::football_data::{available_divisions, available_seasons};
+use crate::data::football_data::{available_divisions, available_seasons, season_start_year};
 use crate::data::xg::{attach_xg, read_spi_matches, SpiTable};
 use crate::data::Match;
 use crate::forecasting::models::ModelName;
@@ -205,7 +205,7 @@ fn aligned(
     model: ModelName,
     rows: &[(MatchKey, Outcome3, Outcome3)],
     baseline: &Scored,
-) -> Result<Scored, BacktestError> {
+) -> Result<(Scored, Vec<Outcome3>), BacktestError> {
     let by_key: HashMap<&MatchKey, usize> =
         rows.iter().enumerate().map(|(i, r)| (&r.0, i)).collect();
     let mismatch = |reason: String| BacktestError::InvalidOption {
@@ -224,7 +224,59 @@ fn aligned(
         forecasts.push(rows[i].1);
         market.push(rows[i].2);
     }
-    Scored::new(baseline.keys.clone(), forecasts, market)
+    let scored = Scored::new(baseline.keys.clone(), forecasts, market.clone())?;
+    Ok((scored, market))
+}
+
+/// Matches of a league's earlier seasons a blend weight needs before it is
+/// fitted (with fewer, the blend is the market alone).
+pub const MIN_BLEND_HISTORY: usize = 100;
+
+/// The logarithmic blend of a model with the market: for each league and
+/// season, `p ∝ model^w · market^(1−w)` with `w` fitted
+/// ([`fit_blend_weight`]) on the league's earlier scored seasons; the
+/// market alone where fewer than [`MIN_BLEND_HISTORY`] earlier matches
+/// exist (a league's first priced season).
+fn market_blend(own: &Scored, market: &[Outcome3]) -> Result<Vec<Outcome3>, BacktestError> {
+    let mut out = market.to_vec();
+    let season_key = |s: &str| season_start_year(s).unwrap_or(0);
+    let mut groups: Vec<(&str, &str)> = own
+        .keys
+        .iter()
+        .map(|k| (k.0.as_str(), k.1.as_str()))
+        .collect();
+    groups.sort_by_key(|&(l, s)| (l, season_key(s)));
+    groups.dedup();
+    for (league, season) in groups {
+        let earlier: Vec<usize> = (0..own.keys.len())
+            .filter(|&i| own.keys[i].0 == league && season_key(&own.keys[i].1) < season_key(season))
+            .collect();
+        if earlier.len() < MIN_BLEND_HISTORY {
+            continue;
+        }
+        let flat =
+            |v: &[Outcome3], at: &[usize]| at.iter().flat_map(|&i| v[i]).collect::<Vec<f64>>();
+        let outcomes: Vec<u32> = earlier.iter().map(|&i| own.outcomes[i]).collect();
+        let w = fit_blend_weight(
+            &flat(&own.forecasts, &earlier),
+            &flat(market, &earlier),
+            &outcomes,
+            Pooling::Logarithmic,
+        )?;
+        let now: Vec<usize> = (0..own.keys.len())
+            .filter(|&i| own.keys[i].0 == league && own.keys[i].1 == season)
+            .collect();
+        let pooled = blend(
+            &flat(&own.forecasts, &now),
+            &flat(market, &now),
+            w,
+            Pooling::Logarithmic,
+        );
+        for (j, &i) in now.iter().enumerate() {
+            out[i] = [pooled[3 * j], pooled[3 * j + 1], pooled[3 * j + 2]];
+        }
+    }
+    Ok(out)
 }
 
 /// Loads every league and runs the sequential `models` (and the members
@@ -276,7 +328,10 @@ fn run_sequential(
 /// matches: every model's row per league and overall holds its RPS, log
 /// loss, Brier score, ECE, the market's RPS, the gap and the
 /// Diebold–Mariano p-values against Dixon–Coles and the market. Families
-/// and models run in parallel.
+/// and models run in parallel. Each pool also gets a separately labelled
+/// blend row with the market (`<pool>+market`, [`Standing::blend`]): its
+/// logarithmic blend with the closing line, the weight fitted per league
+/// on earlier seasons; the market is never a member of any other row.
 ///
 /// Errors: those of [`super::family_leaderboard`]; a model's forecast error
 /// ([`BacktestError::Forecast`], naming model and league); a model that
@@ -317,21 +372,36 @@ pub fn model_leaderboard(
         .unwrap_or_default();
     for model in order {
         let run = runs.remove(&model).expect("every model was run");
-        let own = aligned(model, &priced_rows(&data, &run, options), &baseline)?;
-        let all: Vec<usize> = (0..own.keys.len()).collect();
-        let overall = scores_row("overall", &all, &own, &baseline)?;
-        let leagues = reported
-            .iter()
-            .map(|league| scores_row(league, &in_league(&own, league), &own, &baseline))
-            .collect::<Result<Vec<_>, _>>()?;
-        board.standings.push(Standing {
-            model: model.name().to_owned(),
-            family: None,
-            overall,
-            leagues,
-            refits: run.rounds,
-            elapsed_s: run.elapsed_s,
-        });
+        let (own, market) = aligned(model, &priced_rows(&data, &run, options), &baseline)?;
+        let standing = |name: String,
+                        scored: &Scored,
+                        blend: bool|
+         -> Result<Standing, BacktestError> {
+            let all: Vec<usize> = (0..scored.keys.len()).collect();
+            Ok(Standing {
+                model: name,
+                family: None,
+                blend,
+                overall: scores_row("overall", &all, scored, &baseline)?,
+                leagues: reported
+                    .iter()
+                    .map(|league| scores_row(league, &in_league(scored, league), scored, &baseline))
+                    .collect::<Result<Vec<_>, _>>()?,
+                refits: run.rounds,
+                elapsed_s: run.elapsed_s,
+            })
+        };
+        board
+            .standings
+            .push(standing(model.name().to_owned(), &own, false)?);
+        if model.is_pool() {
+            let blended = Scored::new(own.keys.clone(), market_blend(&own, &market)?, market)?;
+            board.standings.push(standing(
+                format!("{}+market", model.name()),
+                &blended,
+                true,
+            )?);
+        }
     }
     board.elapsed_s = started.elapsed().as_secs_f64();
     Ok(board)
