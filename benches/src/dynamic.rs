@@ -260,7 +260,7 @@ pub fn rows(quick: bool) -> Vec<Row> {
                 "matches": matches,
             }));
             println!(
-                "GAS filter, 20 seasons of E0 ({} dates): {} against {}: {:.0}x under, {}\n",
+                "GAS filter, 20 seasons of E0 ({} dates): {} against {}: ratio {:.0}x, {}\n",
                 days.len(),
                 format_seconds(t),
                 format_seconds(TWENTY_SEASONS_TARGET_S),

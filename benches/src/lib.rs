@@ -187,8 +187,13 @@ pub fn run_peer(script: &str, args: &[&str]) -> Result<serde_json::Value, String
 
 /// Prints the rows as an aligned table.
 pub fn print_table(rows: &[Row]) {
+    // As wide as the longest name (58 at least).
+    let width = rows
+        .iter()
+        .map(|r| r.name.chars().count())
+        .fold(58, usize::max);
     println!(
-        "{:<58} {:>12} {:>12} {:>10}  peer",
+        "{:<width$} {:>12} {:>12} {:>10}  peer",
         "benchmark", "ours", "peer", "ratio"
     );
     for r in rows {
@@ -203,7 +208,7 @@ pub fn print_table(rows: &[Row]) {
             .map(|x| format!("{x:.1}x"))
             .unwrap_or_else(|| "-".into());
         println!(
-            "{:<58} {:>12} {:>12} {:>10}  {}",
+            "{:<width$} {:>12} {:>12} {:>10}  {}",
             r.name,
             format_seconds(r.ours_s),
             peer_s,
