@@ -153,6 +153,7 @@ python-test: test-wheel
 	$(WHEEL_VENV)/bin/python py-bindings/notebooks/run_notebooks.py --output-dir target/notebooks
 
 ## bench: side-by-side timings against the peers, written to target/bench/report.json
+##   (BENCH_ARGS: --quick, --only AREA, --skip AREA; e.g. --skip leaderboard leaves out its ~100 s run)
 bench: venv wheel
 	$(VPY) -m pip install -q --force-reinstall --no-deps target/wheels/scoreline-*.whl
 	cargo run --release -q -p scoreline-benches --bin compare -- $(BENCH_ARGS)

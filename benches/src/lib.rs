@@ -7,8 +7,10 @@
 //! run. The rows are printed as a table and written to
 //! `target/bench/report.json`.
 
+pub mod dynamic;
 pub mod engine;
 pub mod families;
+pub mod leaderboard;
 pub mod python;
 pub mod scoring;
 pub mod spark;
@@ -32,6 +34,10 @@ pub struct Row {
     pub peer_s: Option<f64>,
     /// `peer_s / ours_s` (how many times faster we are), or `null`.
     pub ratio: Option<f64>,
+    /// What a row measured besides its time (e.g. a leaderboard model's
+    /// RPS), left out of the report when there is nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
 }
 
 impl Row {
@@ -48,6 +54,34 @@ impl Row {
             peer: Some(peer.into()),
             peer_s: Some(peer_s),
             ratio: Some(peer_s / ours_s),
+            details: None,
+        }
+    }
+
+    /// A row against a time budget instead of a peer: `peer` is
+    /// `target: <label>`, `peer_s` the budget and `ratio` how many times
+    /// under it we are (at least 1 passes).
+    pub fn target(name: impl Into<String>, ours_s: f64, label: &str, target_s: f64) -> Self {
+        Self::versus(name, ours_s, format!("target: {label}"), target_s)
+    }
+
+    /// The row with `details` attached.
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+
+    /// `PASS` or `FAIL` for a [`Row::target`] row (`-` for others).
+    pub fn verdict(&self) -> &'static str {
+        match (&self.peer, self.ratio) {
+            (Some(p), Some(r)) if p.starts_with("target:") => {
+                if r >= 1.0 {
+                    "PASS"
+                } else {
+                    "FAIL"
+                }
+            }
+            _ => "-",
         }
     }
 
@@ -59,6 +93,7 @@ impl Row {
             peer: None,
             peer_s: None,
             ratio: None,
+            details: None,
         }
     }
 }
@@ -152,23 +187,33 @@ pub fn run_peer(script: &str, args: &[&str]) -> Result<serde_json::Value, String
 
 /// Prints the rows as an aligned table.
 pub fn print_table(rows: &[Row]) {
+    // As wide as the longest name (58 at least).
+    let width = rows
+        .iter()
+        .map(|r| r.name.chars().count())
+        .fold(58, usize::max);
     println!(
-        "{:<58} {:>12} {:>12} {:>10}  peer",
+        "{:<width$} {:>12} {:>12} {:>10}  peer",
         "benchmark", "ours", "peer", "ratio"
     );
     for r in rows {
+        let peer = match (r.peer.as_deref(), r.verdict()) {
+            (Some(p), "-") => p.to_owned(),
+            (Some(p), verdict) => format!("{p} ({verdict})"),
+            (None, _) => "-".to_owned(),
+        };
         let peer_s = r.peer_s.map(format_seconds).unwrap_or_else(|| "-".into());
         let ratio = r
             .ratio
             .map(|x| format!("{x:.1}x"))
             .unwrap_or_else(|| "-".into());
         println!(
-            "{:<58} {:>12} {:>12} {:>10}  {}",
+            "{:<width$} {:>12} {:>12} {:>10}  {}",
             r.name,
             format_seconds(r.ours_s),
             peer_s,
             ratio,
-            r.peer.as_deref().unwrap_or("-")
+            peer
         );
     }
 }

@@ -1,7 +1,20 @@
 //! `make bench`: every side-by-side row, printed and written to `target/bench/report.json`.
 //!
-//! Flags: `--quick` (fewer repetitions on both sides) and `--only AREA`
-//! (`engine`, `families`, `scoring`, `python` or `spark`) to run one area.
+//! Flags: `--quick` (fewer repetitions on both sides), `--only AREA` to run
+//! one area and `--skip AREA` (repeatable) to leave one out, AREA being
+//! `engine`, `families`, `scoring`, `python`, `spark`, `dynamic` or
+//! `leaderboard` (the whole model leaderboard, about 100 s). From make:
+//! `make bench BENCH_ARGS="--skip leaderboard"`.
+
+const AREAS: [&str; 7] = [
+    "engine",
+    "families",
+    "scoring",
+    "python",
+    "spark",
+    "dynamic",
+    "leaderboard",
+];
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -11,7 +24,21 @@ fn main() {
         .position(|a| a == "--only")
         .and_then(|i| args.get(i + 1))
         .map(String::as_str);
-    let wanted = |area: &str| only.is_none_or(|o| o == area);
+    let skipped: Vec<&str> = args
+        .windows(2)
+        .filter(|w| w[0] == "--skip")
+        .map(|w| w[1].as_str())
+        .collect();
+    for area in only.iter().chain(&skipped) {
+        if !AREAS.contains(area) {
+            eprintln!(
+                "unknown area {area}: --only and --skip take {}",
+                AREAS.join(", ")
+            );
+            std::process::exit(2);
+        }
+    }
+    let wanted = |area: &str| only.is_none_or(|o| o == area) && !skipped.contains(&area);
     let mut rows: Vec<scoreline_benches::Row> = Vec::new();
     // Each area appends its rows here.
     if wanted("engine") {
@@ -29,8 +56,14 @@ fn main() {
     if wanted("spark") {
         rows.extend(scoreline_benches::spark::rows(quick));
     }
+    if wanted("dynamic") {
+        rows.extend(scoreline_benches::dynamic::rows(quick));
+    }
+    if wanted("leaderboard") {
+        rows.extend(scoreline_benches::leaderboard::rows(quick));
+    }
     if rows.is_empty() {
-        eprintln!("no bench rows: --only takes engine, families, scoring, python or spark");
+        eprintln!("no bench rows: --only takes {}", AREAS.join(", "));
         std::process::exit(2);
     }
     scoreline_benches::print_table(&rows);
