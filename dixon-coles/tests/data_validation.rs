@@ -329,9 +329,19 @@ fn a_duplicated_column_is_named_at_load_time() {
     );
     assert!(read_football_data_bytes(
         "ok.csv",
-        b"Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,HS,HS\nE0,01/01/24,A,B,1,0,3,4\n",
+        b"Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,Referee,Referee\nE0,01/01/24,A,B,1,0,X,Y\n",
     )
     .is_ok());
+    // Shots are read, so a second HS column is ambiguous.
+    let err = read_football_data_bytes(
+        "dup.csv",
+        b"Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,HS,HS\nE0,01/01/24,A,B,1,0,3,4\n",
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, DataError::DuplicateColumn { column, .. } if column == "HS"),
+        "{err}"
+    );
     let err = read_international_bytes(
         "r.csv",
         b"date,home_team,away_team,home_score,away_score,home_score\n2020-01-01,A,B,1,0,1\n",
@@ -470,4 +480,29 @@ proptest! {
             let _ = read_international_bytes("fuzz.csv", text.as_bytes());
         }
     }
+}
+
+/// Shots and shots on target are read when the columns are there (both
+/// sides filled), left out when a cell is empty, and a cell that is not a
+/// whole number is an error naming the row and column.
+#[test]
+fn shots_and_shots_on_target_are_read_and_checked() {
+    let file = read_football_data_bytes(
+        "shots.csv",
+        b"Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,HS,AS,HST,AST\n\
+E0,01/01/24,A,B,1,0,12,7,5,2\n\
+E0,02/01/24,B,A,0,0,9,,3,1\n",
+    )
+    .unwrap();
+    assert_eq!(file.matches[0].stats.shots, Some([12, 7]));
+    assert_eq!(file.matches[0].stats.shots_on_target, Some([5, 2]));
+    assert_eq!(file.matches[1].stats.shots, None);
+    assert_eq!(file.matches[1].stats.shots_on_target, Some([3, 1]));
+    let err = read_football_data_bytes(
+        "bad.csv",
+        b"Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,HST,AST\nE0,01/01/24,A,B,1,0,4,x\n",
+    )
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("AST") && text.contains("bad.csv"), "{text}");
 }
