@@ -307,7 +307,10 @@ pub fn forecast_sequential<'py>(
             (v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= f64::from(u32::MAX))
                 .then_some(v as u32)
         };
-        for (m, s) in matches.iter_mut().zip(pairs(a, n, "shots_on_target", whole)?) {
+        for (m, s) in matches
+            .iter_mut()
+            .zip(pairs(a, n, "shots_on_target", whole)?)
+        {
             m.stats.shots_on_target = s;
         }
     }
@@ -343,7 +346,10 @@ pub fn forecast_sequential<'py>(
         PyArray1::from_iter(py, targets.iter().map(|&p| order[p] as i64)),
     )?;
     for (k, column) in ["p_home", "p_draw", "p_away"].into_iter().enumerate() {
-        d.set_item(column, PyArray1::from_iter(py, forecasts.iter().map(|f| f[k])))?;
+        d.set_item(
+            column,
+            PyArray1::from_iter(py, forecasts.iter().map(|f| f[k])),
+        )?;
     }
     Ok(d)
 }
