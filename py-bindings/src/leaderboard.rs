@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use scoreline_dixon_coles::data::Match;
 use scoreline_dixon_coles::evaluation::backtest::{
-    model_leaderboard, LeaderboardRow, LeagueReportOptions, Refit, DEFAULT_WINDOW_DAYS,
+    model_leaderboard_cancellable, LeaderboardRow, LeagueReportOptions, Refit, DEFAULT_WINDOW_DAYS,
 };
 use scoreline_dixon_coles::forecasting::models::ModelName;
 use scoreline_dixon_coles::forecasting::{forecast_walk_forward, ForecastError};
@@ -133,8 +133,8 @@ impl Rows {
 /// matches, rps, log_loss, brier, ece, market_rps, gap,
 /// dm_p_vs_dixon_coles, dm_p_vs_market, elapsed_s, refits — per model its
 /// row per league, then its "overall" row. See
-/// `backtest::model_leaderboard`. The run does not stop early on Ctrl-C:
-/// the `KeyboardInterrupt` is raised when it ends.
+/// `backtest::model_leaderboard`. A Ctrl-C stops the run at the next fold
+/// and raises `KeyboardInterrupt`.
 #[pyfunction]
 #[pyo3(signature = (dir, models, *, leagues=Vec::new(), seasons=Vec::new(), xi=0.0018, ridge=1e-3,
                     refit_days=None, window_days=DEFAULT_WINDOW_DAYS, threads=None))]
@@ -173,8 +173,8 @@ pub fn backtest_model_leaderboard<'py>(
     if let Some(days) = refit_days {
         options.backtest.refit = Refit::Days(days);
     }
-    let board = interruptible(py, |_cancel| {
-        let run = || model_leaderboard(&dir, &options, &families, &sequential);
+    let board = interruptible(py, |cancel| {
+        let run = || model_leaderboard_cancellable(&dir, &options, &families, &sequential, cancel);
         match threads {
             None => Ok(run()),
             Some(k) => rayon::ThreadPoolBuilder::new()

@@ -559,8 +559,8 @@ def leaderboard(
     p-values of the model's RPS against Dixon–Coles' and the market's, the
     model's refits and wall time. Raises ``scoreline.BacktestError`` (a
     ``ValueError``) for an unknown model name (the message lists the valid
-    ones) or league. The run cannot be interrupted part-way: a Ctrl-C raises
-    ``KeyboardInterrupt`` when it ends.
+    ones) or league. The run happens in Rust with the GIL released; a
+    Ctrl-C stops it at the next fold and raises ``KeyboardInterrupt``.
 
     Example
     -------
