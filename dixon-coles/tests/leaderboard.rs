@@ -285,3 +285,35 @@ fn other_families_refit_only_the_scored_seasons() {
     assert_eq!(board.standings[1].refits, direct.refits);
     assert_eq!(board.standings[1].overall.rps, direct.overall.model.rps);
 }
+
+#[test]
+fn a_cancelled_model_leaderboard_stops_with_an_error() {
+    use scoreline_dixon_coles::evaluation::backtest::{
+        model_leaderboard, model_leaderboard_cancellable,
+    };
+    use scoreline_dixon_coles::forecasting::models::ModelName;
+    use std::sync::atomic::AtomicBool;
+
+    let dir = folder();
+    let families = [Family::DixonColes, Family::Poisson];
+    let models = [ModelName::Elo, ModelName::GasDixonColes, ModelName::LogPool];
+    let cancelled = AtomicBool::new(true);
+    let err = model_leaderboard_cancellable(dir.path(), &options(), &families, &models, &cancelled)
+        .unwrap_err();
+    assert!(err.to_string().contains("cancel"), "{err}");
+    // Not cancelled: the same run as model_leaderboard.
+    let running = AtomicBool::new(false);
+    let board = model_leaderboard_cancellable(
+        dir.path(),
+        &options(),
+        &families,
+        &[ModelName::Elo],
+        &running,
+    )
+    .unwrap();
+    let plain = model_leaderboard(dir.path(), &options(), &families, &[ModelName::Elo]).unwrap();
+    let rps = |b: &scoreline_dixon_coles::evaluation::backtest::Leaderboard| -> Vec<f64> {
+        b.standings.iter().map(|s| s.overall.rps).collect()
+    };
+    assert_eq!(rps(&board), rps(&plain));
+}
