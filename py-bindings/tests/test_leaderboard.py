@@ -157,3 +157,15 @@ def test_forecast_passes_shots_on_target_and_takes_a_target_column() -> None:
     assert len(p) == int(df["late"].sum())
     with pytest.raises(scoreline.DataError, match="shots_on_target"):
         scoreline.backtest.forecast(df.assign(HST=-1.5), "elo")
+
+
+def test_forecast_passes_expected_goals() -> None:
+    df = _simulated()
+    rng = np.random.default_rng(3)
+    df["home_xg"] = df["FTHG"] * 0.5 + rng.uniform(0.2, 1.5, len(df))
+    df["away_xg"] = df["FTAG"] * 0.5 + rng.uniform(0.2, 1.2, len(df))
+    df.loc[df.index[:40], "home_xg"] = np.nan  # a match without xG: goals alone there
+    with_xg = scoreline.backtest.forecast(df, "xg_dixon_coles")
+    without = scoreline.backtest.forecast(df.drop(columns=["home_xg", "away_xg"]), "xg_dixon_coles")
+    assert np.allclose(with_xg.sum(axis=1), 1.0)
+    assert not np.allclose(with_xg.to_numpy(), without.to_numpy())
