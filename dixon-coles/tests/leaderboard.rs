@@ -78,7 +78,11 @@ fn assert_row_is(row: &LeaderboardRow, report: &MarketComparison, family: Family
 fn one_row_per_family_each_as_its_own_report() {
     let dir = folder();
     let board = family_leaderboard(dir.path(), &options(), &Family::ALL).unwrap();
-    let families: Vec<Family> = board.standings.iter().filter_map(|s| s.family).collect();
+    let families: Vec<Family> = board
+        .standings
+        .iter()
+        .map(|s| s.family.expect("a family row"))
+        .collect();
     assert_eq!(families, Family::ALL);
     assert_eq!(board.reports.len(), Family::ALL.len());
     for (standing, report) in board.standings.iter().zip(&board.reports) {
@@ -147,7 +151,11 @@ fn dm_against_dixon_coles_pairs_the_same_matches() {
     };
     // Dixon–Coles is run (first) even when not asked for.
     let board = family_leaderboard(dir.path(), &only_sp1, &[Family::Poisson]).unwrap();
-    let families: Vec<Family> = board.standings.iter().filter_map(|s| s.family).collect();
+    let families: Vec<Family> = board
+        .standings
+        .iter()
+        .map(|s| s.family.expect("a family row"))
+        .collect();
     assert_eq!(families, [Family::DixonColes, Family::Poisson]);
 
     let matches: Vec<Match> = ["2223", "2324"]
@@ -284,4 +292,36 @@ fn other_families_refit_only_the_scored_seasons() {
     let direct = football_data_report(dir.path(), &with_family(Family::Poisson)).unwrap();
     assert_eq!(board.standings[1].refits, direct.refits);
     assert_eq!(board.standings[1].overall.rps, direct.overall.model.rps);
+}
+
+#[test]
+fn a_cancelled_model_leaderboard_stops_with_an_error() {
+    use scoreline_dixon_coles::evaluation::backtest::{
+        model_leaderboard, model_leaderboard_cancellable,
+    };
+    use scoreline_dixon_coles::forecasting::models::ModelName;
+    use std::sync::atomic::AtomicBool;
+
+    let dir = folder();
+    let families = [Family::DixonColes, Family::Poisson];
+    let models = [ModelName::Elo, ModelName::GasDixonColes, ModelName::LogPool];
+    let cancelled = AtomicBool::new(true);
+    let err = model_leaderboard_cancellable(dir.path(), &options(), &families, &models, &cancelled)
+        .unwrap_err();
+    assert!(err.to_string().contains("cancel"), "{err}");
+    // Not cancelled: the same run as model_leaderboard.
+    let running = AtomicBool::new(false);
+    let board = model_leaderboard_cancellable(
+        dir.path(),
+        &options(),
+        &families,
+        &[ModelName::Elo],
+        &running,
+    )
+    .unwrap();
+    let plain = model_leaderboard(dir.path(), &options(), &families, &[ModelName::Elo]).unwrap();
+    let rps = |b: &scoreline_dixon_coles::evaluation::backtest::Leaderboard| -> Vec<f64> {
+        b.standings.iter().map(|s| s.overall.rps).collect()
+    };
+    assert_eq!(rps(&board), rps(&plain));
 }

@@ -33,7 +33,7 @@ pub struct PyBacktest {
 }
 
 /// How often to refit, from its Python spelling.
-fn refit_of(refit: &str, days: Option<u32>) -> PyResult<Refit> {
+pub(crate) fn refit_of(refit: &str, days: Option<u32>) -> PyResult<Refit> {
     match (refit, days) {
         ("matchday", None) => Ok(Refit::Matchday),
         ("date", None) => Ok(Refit::EachDate),
@@ -66,7 +66,7 @@ const SIGNAL_POLL: Duration = Duration::from_millis(50);
 /// for it to stop (one fold at most) and returns the handler's exception,
 /// e.g. `KeyboardInterrupt`. Signals reach only Python's main thread; from
 /// another thread this is a plain call with the GIL released.
-fn interruptible<T: Send>(
+pub(crate) fn interruptible<T: Send>(
     py: Python<'_>,
     work: impl FnOnce(&AtomicBool) -> T + Send,
 ) -> PyResult<T> {

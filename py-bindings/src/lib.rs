@@ -7,6 +7,7 @@ mod calibration;
 mod data;
 mod errors;
 mod grid;
+mod leaderboard;
 mod metrics;
 mod model;
 mod odds;
@@ -34,6 +35,11 @@ fn _scoreline(m: &Bound<'_, PyModule>) -> PyResult<()> {
         backtest::backtest_football_data_report,
         m
     )?)?;
+    m.add_function(wrap_pyfunction!(
+        leaderboard::backtest_model_leaderboard,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(leaderboard::forecast_sequential, m)?)?;
     m.add_function(wrap_pyfunction!(betting::betting_simulate, m)?)?;
     m.add_function(wrap_pyfunction!(betting::betting_kelly_fraction, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -92,16 +92,27 @@ INTERRUPTED = textwrap.dedent(
 
 LONG_RUNS = [
     pytest.param(
-        "scoreline.backtest.walk_forward(frame, refit='date', threads=1, progress=False)", id="walk_forward"
+        "scoreline.backtest.walk_forward(frame, refit='date', threads=1, progress=False)", 1.0, id="walk_forward"
     ),
     pytest.param(
-        "scoreline.backtest.football_data_report({root!r}, refit_days=1, window_days=20000)", id="football_data_report"
+        "scoreline.backtest.football_data_report({root!r}, refit_days=1, window_days=20000)",
+        1.0,
+        id="football_data_report",
+    ),
+    # Every family and sequential model at once on 2 cores: each stops at its
+    # next fold, but a sequential model's fold refits its candidates (and the
+    # data loading before the first fold is not interruptible), so it may
+    # take longer than a second.
+    pytest.param(
+        "scoreline.backtest.leaderboard({root!r}, models='all', refit_days=1, window_days=20000)",
+        3.0,
+        id="leaderboard",
     ),
 ]
 
 
-@pytest.mark.parametrize("call", LONG_RUNS)
-def test_ctrl_c_stops_a_long_backtest_within_a_second(call: str) -> None:
+@pytest.mark.parametrize(("call", "within"), LONG_RUNS)
+def test_ctrl_c_stops_a_long_backtest_within_a_second(call: str, within: float) -> None:
     root = str(data_dir() / "football-data")
     script = INTERRUPTED.format(root=root, call=call.format(root=root))
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -116,4 +127,4 @@ def test_ctrl_c_stops_a_long_backtest_within_a_second(call: str) -> None:
         child.kill()
     words = out.split()
     assert words[:1] == ["interrupted"], (out, err)
-    assert float(words[1]) - sent < 1.0, f"stopped {float(words[1]) - sent:.2f} s after Ctrl-C"
+    assert float(words[1]) - sent < within, f"stopped {float(words[1]) - sent:.2f} s after Ctrl-C"

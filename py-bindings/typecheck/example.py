@@ -70,6 +70,17 @@ def compare_families(matches: Any, path: str) -> dict[str, float]:
     return aic
 
 
+def leaderboard_and_forecast(data: str, matches: Any) -> float:
+    """The leaderboard of two families and two sequential models, and Elo's forecasts of some matches."""
+    columns: list[str] = scoreline.backtest.LEADERBOARD_COLUMNS
+    board = scoreline.backtest.leaderboard(data, models=["dixon_coles", "poisson", "elo", "log_pool"], refit_days=30)
+    overall = board[board["league"] == "overall"]
+    forecasts = scoreline.backtest.forecast(matches, "elo", targets=None, refit=7)
+    both = scoreline.backtest.forecast(matches, "gas_dixon_coles", refit="matchday", stats=False)
+    print(columns, len(forecasts), len(both))
+    return float(overall["rps"].min())
+
+
 def plot_fixture(model: scoreline.DixonColes, home: str, away: str) -> str:
     """Draws a score grid through the lazily loaded ``scoreline.plot``; returns the title."""
     from matplotlib.axes import Axes

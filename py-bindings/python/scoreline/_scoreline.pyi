@@ -268,6 +268,36 @@ def backtest_football_data_report(
     refit_days: int | None = None,
     window_days: int = 1461,
 ) -> dict[str, Any]: ...
+def backtest_model_leaderboard(
+    dir: str,
+    models: list[str],
+    *,
+    leagues: list[str] = ...,
+    seasons: list[str] = ...,
+    xi: float = 0.0018,
+    ridge: float = 1e-3,
+    refit_days: int | None = None,
+    window_days: int = 1461,
+    threads: int | None = None,
+) -> dict[str, Any]: ...
+def forecast_sequential(
+    teams: list[Any],
+    home: npt.NDArray[np.int64],
+    away: npt.NDArray[np.int64],
+    home_goals: npt.NDArray[np.float64],
+    away_goals: npt.NDArray[np.float64],
+    dates: npt.NDArray[np.int64],
+    model: str,
+    *,
+    neutral: npt.NDArray[np.bool_] | None = None,
+    division_names: list[str] | None = None,
+    division_codes: npt.NDArray[np.int64] | None = None,
+    target: npt.NDArray[np.bool_] | None = None,
+    refit: str = "matchday",
+    refit_days: int | None = None,
+    shots_on_target: npt.NDArray[np.float64] | None = None,
+    xg: npt.NDArray[np.float64] | None = None,
+) -> dict[str, Any]: ...
 def betting_simulate(
     probabilities: npt.NDArray[np.float64],
     odds: npt.NDArray[np.float64],

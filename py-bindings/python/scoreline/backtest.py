@@ -28,7 +28,17 @@ from . import _optional
 from . import _scoreline as _native
 from .model import GoalModel, model_class
 
-__all__ = ["BacktestResult", "ProgressCallback", "football_data_report", "market_report", "tune_xi", "walk_forward"]
+__all__ = [
+    "LEADERBOARD_COLUMNS",
+    "BacktestResult",
+    "ProgressCallback",
+    "football_data_report",
+    "forecast",
+    "leaderboard",
+    "market_report",
+    "tune_xi",
+    "walk_forward",
+]
 
 #: ``progress(done, total)``: folds finished so far out of all folds.
 ProgressCallback = Callable[[int, int], Any]
@@ -478,3 +488,215 @@ def football_data_report(
     frame = pd.DataFrame(columns)
     frame["matches"] = frame["matches"].astype("int64")
     return frame
+
+
+#: The columns of :func:`leaderboard`, in order.
+LEADERBOARD_COLUMNS = [
+    "model",
+    "league",
+    "matches",
+    "rps",
+    "log_loss",
+    "brier",
+    "ece",
+    "market_rps",
+    "gap",
+    "dm_p_vs_dixon_coles",
+    "dm_p_vs_market",
+    "refits",
+    "elapsed_s",
+]
+
+
+def _football_data_dir(path: Any) -> str:
+    """The football-data folder (the one holding ``mmz4281/``) of a data
+    folder, of the football-data folder itself or of its ``mmz4281/``."""
+    import os
+    from pathlib import Path
+
+    root = Path(os.fspath(path))
+    if root.name == "mmz4281":
+        return str(root.parent)
+    if (root / "football-data" / "mmz4281").is_dir() or (
+        (root / "football-data").is_dir() and not (root / "mmz4281").is_dir()
+    ):
+        return str(root / "football-data")
+    return str(root)
+
+
+def leaderboard(
+    path: Any,
+    *,
+    models: str | Iterable[str] = "all",
+    leagues: str | Iterable[str] | None = None,
+    seasons: str | Iterable[str] | None = None,
+    refit_days: int | None = None,
+    window_days: int = 1461,
+    xi: float = 0.0018,
+    ridge: float = 1e-3,
+    threads: int | None = None,
+) -> Any:
+    """The leaderboard of goal-model families and sequential models on every
+    league of a football-data folder, out of sample and against the market.
+
+    ``path`` is the data folder (holding ``football-data/``), the
+    football-data folder itself (holding ``mmz4281/<season>/<div>.csv``) or
+    its ``mmz4281/``. ``models`` is ``"all"`` or a list mixing goal-model
+    families (``"poisson"``, ``"dixon_coles"``, … — ``scoreline.FAMILIES``)
+    and sequential models (``"division_dixon_coles"``,
+    ``"shots_dixon_coles"``, ``"xg_dixon_coles"``, ``"gas_dixon_coles"``,
+    ``"elo"``, ``"pi_ratings"``, ``"massey"``, ``"colley"``, ``"log_pool"``,
+    ``"linear_pool"``); Dixon–Coles is always run (it is the baseline of
+    ``dm_p_vs_dixon_coles``) and listed. Every model prices the same
+    matches: each league from its third season on (two warm-up seasons),
+    families refitted every matchday (or every ``refit_days``) on the last
+    ``window_days`` days with time decay ``xi`` and ridge ``ridge``.
+
+    Returns a DataFrame with :data:`LEADERBOARD_COLUMNS`: one row per model
+    and league, then the model's row with league ``"overall"``; rps,
+    log_loss, brier, ece of the model, ``market_rps`` (the closing market on
+    the same matches), ``gap`` (rps − market_rps), the Diebold–Mariano
+    p-values of the model's RPS against Dixon–Coles' and the market's, the
+    model's refits and wall time. Raises ``scoreline.BacktestError`` (a
+    ``ValueError``) for an unknown model name (the message lists the valid
+    ones) or league. The run happens in Rust with the GIL released; a
+    Ctrl-C stops it at the next fold and raises ``KeyboardInterrupt``.
+
+    Example
+    -------
+    >>> board = scoreline.backtest.leaderboard("data", models=["dixon_coles", "elo", "log_pool"],
+    ...                                        leagues=["E0"], refit_days=30)  # doctest: +SKIP
+    >>> board[board.league == "overall"].sort_values("rps")[["model", "rps", "gap"]]  # doctest: +SKIP
+    """
+    pd = _optional.pandas("scoreline.backtest.leaderboard")
+    names = _codes(models) or []
+    if threads is not None and (isinstance(threads, bool) or int(threads) < 1):
+        raise _native.BacktestError(f"threads = {threads!r}: give at least 1 (or None for every core)")
+    columns = _native.backtest_model_leaderboard(
+        _football_data_dir(path),
+        names,
+        leagues=_codes(leagues) or [],
+        seasons=_codes(seasons) or [],
+        xi=xi,
+        ridge=ridge,
+        refit_days=refit_days,
+        window_days=window_days,
+        threads=None if threads is None else int(threads),
+    )
+    frame = pd.DataFrame(columns)
+    if len(frame):
+        frame = frame[LEADERBOARD_COLUMNS]
+    else:
+        frame = pd.DataFrame(columns=LEADERBOARD_COLUMNS)
+    frame["matches"] = frame["matches"].astype("int64")
+    frame["refits"] = frame["refits"].astype("int64")
+    return frame
+
+
+#: Statistics columns :func:`forecast` reads when present: (home, away) names, the first pair found wins.
+_STATS_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "shots_on_target": [("HST", "AST"), ("home_shots_on_target", "away_shots_on_target")],
+    "xg": [("home_xg", "away_xg"), ("xg_home", "xg_away")],
+}
+
+
+def _stats_arrays(data: Any) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for name, candidates in _STATS_COLUMNS.items():
+        pair = next((c for c in candidates if all(col.has_column(data, x) for x in c)), None)
+        if pair is None:
+            continue
+        out[name] = np.ascontiguousarray(
+            np.column_stack([col.floats(col.column(data, x, name), name) for x in pair])
+        )
+    return out
+
+
+def forecast(
+    data: Any,
+    model: str,
+    *,
+    targets: Any = None,
+    refit: str | int = "matchday",
+    stats: bool = True,
+    home: Any = "HomeTeam",
+    away: Any = "AwayTeam",
+    home_goals: Any = "FTHG",
+    away_goals: Any = "FTAG",
+    date: Any = "Date",
+    division: Any = "Div",
+    neutral: Any = None,
+) -> Any:
+    """Out-of-sample 1X2 forecasts of a sequential model on your own matches.
+
+    ``model`` is a sequential model name: ``"elo"``, ``"pi_ratings"``,
+    ``"massey"``, ``"colley"``, ``"gas_dixon_coles"``,
+    ``"division_dixon_coles"``, ``"shots_dixon_coles"`` (needs shots on
+    target), ``"xg_dixon_coles"`` (uses xG where a match has it),
+    ``"log_pool"`` or ``"linear_pool"`` (for the goal-model families use
+    :func:`walk_forward`). The matches are taken in date order; the
+    ``targets`` rows (a boolean mask with one value per row, or the name of
+    a boolean column; default every row) are cut into folds by ``refit``
+    (``"matchday"``, ``"date"`` or a number of days), and each fold is
+    forecast from every match dated strictly before it — no result, statistic
+    or odds of a forecast match or a later one is seen.
+
+    Columns are as in :func:`walk_forward` (``Div`` is used when present).
+    With ``stats`` (the default), shots on target (``HST``/``AST`` or
+    ``home_shots_on_target``/``away_shots_on_target``) and expected goals
+    (``home_xg``/``away_xg``) are passed to the model when present (NaN where
+    unknown). Returns a DataFrame of ``p_home``, ``p_draw``, ``p_away``, one
+    row per target, indexed by the input's index, in the input's order.
+    Raises ``scoreline.BacktestError`` for an unknown model (listing the
+    valid names), ``scoreline.DataError`` for bad rows or a missing
+    statistic.
+
+    Example
+    -------
+    >>> import scoreline
+    >>> teams = ["A", "B", "C", "D"]
+    >>> rows = [(h, teams[(i + 1 + r % 3) % 4], r % 3, i % 2, f"2024-{1 + r // 28:02d}-{1 + r % 28:02d}")
+    ...         for r in range(60) for i, h in enumerate(teams)]
+    >>> df = {"HomeTeam": [r[0] for r in rows], "AwayTeam": [r[1] for r in rows], "FTHG": [r[2] for r in rows],
+    ...       "FTAG": [r[3] for r in rows], "Date": [r[4] for r in rows]}
+    >>> p = scoreline.backtest.forecast(df, "elo")
+    >>> len(p), bool(abs(p.sum(axis=1) - 1).max() < 1e-9)
+    (240, True)
+    """
+    pd = _optional.pandas("scoreline.backtest.forecast")
+    if not isinstance(model, str):
+        raise _native.BacktestError(f"model = {model!r}: give a sequential model name, e.g. 'elo'")
+    arrays = col.match_arrays(
+        data, home=home, away=away, home_goals=home_goals, away_goals=away_goals, date=date, neutral=neutral
+    )
+    n = len(arrays["home"])
+    extra: dict[str, Any] = {}
+    if division is not None and not (isinstance(division, str) and division == "Div" and not col.has_column(data, "Div")):
+        extra["division_names"], extra["division_codes"] = col.labels(col.column(data, division, "division"), "division", n)
+    if isinstance(targets, str):
+        targets = col.column(data, targets, "targets")
+    if col.is_pandas(targets) and col.is_pandas(data) and not targets.index.equals(data.index):
+        raise _native.DataError("targets: a Series whose index differs from the data's; align it first")
+    target_arr = None if targets is None else col.booleans(targets, "targets", n)
+    refit_kind, refit_days = _refit(refit)
+    if stats:
+        extra.update(_stats_arrays(data))
+    columns = _native.forecast_sequential(
+        arrays["teams"],
+        arrays["home"],
+        arrays["away"],
+        arrays["home_goals"],
+        arrays["away_goals"],
+        arrays["dates"],
+        model,
+        neutral=arrays["neutral"],
+        target=target_arr,
+        refit=refit_kind,
+        refit_days=refit_days,
+        **extra,
+    )
+    rows = np.asarray(columns.pop("row"), dtype=np.int64)
+    order = np.argsort(rows, kind="stable")
+    rows = rows[order]
+    index = data.index[rows] if col.is_pandas(data) else pd.RangeIndex(n)[rows]
+    return pd.DataFrame({k: np.asarray(columns[k])[order] for k in ("p_home", "p_draw", "p_away")}, index=index)

@@ -299,15 +299,17 @@ pub fn family_leaderboard(
     options: &LeagueReportOptions,
     families: &[Family],
 ) -> Result<Leaderboard, BacktestError> {
-    Ok(run_families(dir, options, families)?.0)
+    Ok(run_families(dir, options, families, &AtomicBool::new(false))?.0)
 }
 
 /// [`family_leaderboard`] with the Dixon–Coles run's scores (the
-/// baseline of every `dm_p_vs_dixon_coles`).
+/// baseline of every `dm_p_vs_dixon_coles`). Setting `cancel` stops
+/// every family's run (checked before each fold).
 pub(crate) fn run_families(
     dir: &Path,
     options: &LeagueReportOptions,
     families: &[Family],
+    cancel: &AtomicBool,
 ) -> Result<(Leaderboard, Scored), BacktestError> {
     let started = Instant::now();
     if families.is_empty() {
@@ -337,30 +339,47 @@ pub(crate) fn run_families(
     // fails stops the families listed after it; the error returned is the
     // first failing family's in order (that one is never stopped, so the
     // error does not depend on timing).
+    // A set `cancel` stops every family: a watcher passes it on to the
+    // families' own flags until the runs are over.
     let stop: Vec<AtomicBool> = order.iter().map(|_| AtomicBool::new(false)).collect();
-    let runs: Vec<Result<ReportRun, BacktestError>> = order
-        .par_iter()
-        .enumerate()
-        .map(|(i, &family)| {
-            let mut options = options.clone();
-            options.backtest.fit.family = family;
-            let backtested = if family == Family::DixonColes {
-                Backtested::Every
-            } else {
-                others
-            };
-            let run = report_run(dir, &options, &stop[i], backtested);
-            if run.is_err() {
-                stop[i + 1..]
-                    .iter()
-                    .for_each(|s| s.store(true, Ordering::Relaxed));
+    let finished = AtomicBool::new(false);
+    let runs: Vec<Result<ReportRun, BacktestError>> = std::thread::scope(|scope| {
+        let watcher = scope.spawn(|| {
+            while !finished.load(Ordering::Relaxed) {
+                if cancel.load(Ordering::Relaxed) {
+                    stop.iter().for_each(|s| s.store(true, Ordering::Relaxed));
+                    break;
+                }
+                std::thread::park_timeout(std::time::Duration::from_millis(20));
             }
-            run.map_err(|source| BacktestError::FamilyRun {
-                family,
-                source: Box::new(source),
+        });
+        let runs = order
+            .par_iter()
+            .enumerate()
+            .map(|(i, &family)| {
+                let mut options = options.clone();
+                options.backtest.fit.family = family;
+                let backtested = if family == Family::DixonColes {
+                    Backtested::Every
+                } else {
+                    others
+                };
+                let run = report_run(dir, &options, &stop[i], backtested);
+                if run.is_err() {
+                    stop[i + 1..]
+                        .iter()
+                        .for_each(|s| s.store(true, Ordering::Relaxed));
+                }
+                run.map_err(|source| BacktestError::FamilyRun {
+                    family,
+                    source: Box::new(source),
+                })
             })
-        })
-        .collect();
+            .collect();
+        finished.store(true, Ordering::Relaxed);
+        watcher.thread().unpark();
+        runs
+    });
     let runs = runs.into_iter().collect::<Result<Vec<ReportRun>, _>>()?;
     let at_baseline = order
         .iter()

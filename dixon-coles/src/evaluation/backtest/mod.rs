@@ -44,7 +44,7 @@ pub use market::{blend, fit_blend_weight, market_probabilities, Pooling};
 pub use report::{market_report, MarketComparison, MarketReport};
 pub use schedule::{folds, Fold, Refit, MATCHDAY_SPAN_DAYS};
 pub use scores::{score_forecasts, ScoreSummary};
-pub use sequential::model_leaderboard;
+pub use sequential::{model_leaderboard, model_leaderboard_cancellable};
 pub use tune::{tune_xi, XiPoint, XiTuning};
 
 use crate::data::{DataError, Dataset, Match, ValidationOptions};

@@ -115,6 +115,7 @@ fn run_league(
     options: &LeagueReportOptions,
     model: ModelName,
     replayed: &[(ModelName, &[Outcome3])],
+    cancel: &AtomicBool,
 ) -> Result<Vec<Outcome3>, BacktestError> {
     let failed = |source| BacktestError::Forecast {
         model: model.name().to_owned(),
@@ -138,7 +139,7 @@ fn run_league(
         &data.targets,
         options.backtest.refit,
         forecaster.as_mut(),
-        &AtomicBool::new(false),
+        cancel,
     )
     .map_err(failed)
 }
@@ -150,6 +151,7 @@ fn run_model(
     options: &LeagueReportOptions,
     model: ModelName,
     done: &HashMap<ModelName, ModelRun>,
+    cancel: &AtomicBool,
 ) -> Result<ModelRun, BacktestError> {
     let started = Instant::now();
     let forecasts = data
@@ -161,7 +163,7 @@ fn run_model(
                 .into_iter()
                 .filter_map(|m| done.get(&m).map(|run| (m, run.forecasts[l].as_slice())))
                 .collect();
-            run_league(d, league, options, model, &replayed)
+            run_league(d, league, options, model, &replayed, cancel)
         })
         .collect::<Result<Vec<_>, _>>()?;
     let rounds = data
@@ -288,6 +290,7 @@ fn run_sequential(
     options: &LeagueReportOptions,
     leagues: &[String],
     models: &[ModelName],
+    cancel: &AtomicBool,
 ) -> Result<(Vec<(String, LeagueData)>, HashMap<ModelName, ModelRun>), BacktestError> {
     if models.is_empty() {
         return Ok((Vec::new(), HashMap::new()));
@@ -314,10 +317,10 @@ fn run_sequential(
     let empty = HashMap::new();
     let mut done: HashMap<ModelName, ModelRun> = plain
         .par_iter()
-        .map(|&m| Ok((m, run_model(&data, options, m, &empty)?)))
+        .map(|&m| Ok((m, run_model(&data, options, m, &empty, cancel)?)))
         .collect::<Result<_, BacktestError>>()?;
     for &m in models.iter().filter(|m| m.is_pool()) {
-        let run = run_model(&data, options, m, &done)?;
+        let run = run_model(&data, options, m, &done, cancel)?;
         done.insert(m, run);
     }
     Ok((data, done))
@@ -342,6 +345,19 @@ pub fn model_leaderboard(
     families: &[Family],
     models: &[ModelName],
 ) -> Result<Leaderboard, BacktestError> {
+    model_leaderboard_cancellable(dir, options, families, models, &AtomicBool::new(false))
+}
+
+/// [`model_leaderboard`] that stops early once `cancel` is set (checked
+/// before every fold of every family and model; the error is then the
+/// run's cancellation).
+pub fn model_leaderboard_cancellable(
+    dir: &Path,
+    options: &LeagueReportOptions,
+    families: &[Family],
+    models: &[ModelName],
+    cancel: &AtomicBool,
+) -> Result<Leaderboard, BacktestError> {
     let started = Instant::now();
     let families = if families.is_empty() {
         vec![Family::DixonColes]
@@ -360,8 +376,8 @@ pub fn model_leaderboard(
         }
     }
     let (families_run, model_runs) = rayon::join(
-        || run_families(dir, options, &families),
-        || run_sequential(dir, options, &leagues, &order),
+        || run_families(dir, options, &families, cancel),
+        || run_sequential(dir, options, &leagues, &order, cancel),
     );
     let (mut board, baseline) = families_run?;
     let (data, mut runs) = model_runs?;
