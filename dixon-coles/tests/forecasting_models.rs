@@ -267,9 +267,15 @@ fn model_leaderboard_scores_every_model_on_the_same_matches() {
             "poisson",
             "elo",
             "gas_dixon_coles",
-            "log_pool"
+            "log_pool",
+            "log_pool+market"
         ]
     );
+    // The blend row is labelled; with no earlier priced season to fit its
+    // weight on, it is the market itself.
+    let blend = &board.standings[5];
+    assert!(blend.blend && board.standings[..5].iter().all(|s| !s.blend));
+    assert_eq!(blend.overall.gap, 0.0);
     let families = family_leaderboard(&football_data, &options, &[Family::Poisson]).unwrap();
     for (ours, theirs) in board.standings.iter().zip(&families.standings) {
         assert_eq!(
@@ -279,7 +285,7 @@ fn model_leaderboard_scores_every_model_on_the_same_matches() {
     }
     let baseline = &board.standings[0];
     assert_eq!(baseline.overall.dm_p_vs_dixon_coles, 1.0);
-    for s in &board.standings[2..] {
+    for s in &board.standings[2..5] {
         assert_eq!(s.family, None);
         assert_eq!(s.overall.matches, baseline.overall.matches, "{}", s.model);
         assert_eq!(

@@ -72,6 +72,7 @@ fn chosen(names: &[String]) -> PyResult<(Vec<Family>, Vec<ModelName>)> {
 #[derive(Default)]
 struct Rows {
     model: Vec<String>,
+    blend: Vec<bool>,
     league: Vec<String>,
     matches: Vec<i64>,
     refits: Vec<i64>,
@@ -92,8 +93,16 @@ const NUMBER_COLUMNS: [&str; 9] = [
 ];
 
 impl Rows {
-    fn push(&mut self, model: &str, row: &LeaderboardRow, refits: usize, elapsed_s: f64) {
+    fn push(
+        &mut self,
+        model: &str,
+        blend: bool,
+        row: &LeaderboardRow,
+        refits: usize,
+        elapsed_s: f64,
+    ) {
         self.model.push(model.to_owned());
+        self.blend.push(blend);
         self.league.push(row.league.clone());
         self.matches.push(row.matches as i64);
         self.refits.push(refits as i64);
@@ -116,6 +125,7 @@ impl Rows {
     fn into_dict(self, py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
         let d = PyDict::new(py);
         d.set_item("model", self.model)?;
+        d.set_item("blend", self.blend)?;
         d.set_item("league", self.league)?;
         d.set_item("matches", PyArray1::from_vec(py, self.matches))?;
         for (name, values) in NUMBER_COLUMNS.iter().zip(self.numbers) {
@@ -189,7 +199,7 @@ pub fn backtest_model_leaderboard<'py>(
     let mut rows = Rows::default();
     for s in &board.standings {
         for row in s.leagues.iter().chain([&s.overall]) {
-            rows.push(&s.model, row, s.refits, s.elapsed_s);
+            rows.push(&s.model, s.blend, row, s.refits, s.elapsed_s);
         }
     }
     rows.into_dict(py)

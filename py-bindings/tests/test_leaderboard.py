@@ -42,7 +42,9 @@ def board(data_folder: Path) -> pd.DataFrame:
 
 def test_leaderboard_has_a_row_per_model_and_league_and_one_overall_row(board: pd.DataFrame) -> None:
     assert list(board.columns) == scoreline.backtest.LEADERBOARD_COLUMNS
-    assert list(board["model"].unique()) == MODELS
+    assert list(board[~board["blend"]]["model"].unique()) == MODELS
+    # The pool's blend with the market is a separately labelled row.
+    assert list(board[board["blend"]]["model"].unique()) == ["log_pool+market"]
     for model in MODELS:
         rows = board[board["model"] == model]
         assert list(rows["league"]) == ["I1", "SP1", "overall"]

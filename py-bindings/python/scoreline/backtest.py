@@ -493,6 +493,7 @@ def football_data_report(
 #: The columns of :func:`leaderboard`, in order.
 LEADERBOARD_COLUMNS = [
     "model",
+    "blend",
     "league",
     "matches",
     "rps",
@@ -553,7 +554,9 @@ def leaderboard(
     ``window_days`` days with time decay ``xi`` and ridge ``ridge``.
 
     Returns a DataFrame with :data:`LEADERBOARD_COLUMNS`: one row per model
-    and league, then the model's row with league ``"overall"``; rps,
+    and league, then the model's row with league ``"overall"``; ``blend``
+    is True for the separately labelled blends of a pool with the market
+    (``"log_pool+market"``; every other row is model-only); rps,
     log_loss, brier, ece of the model, ``market_rps`` (the closing market on
     the same matches), ``gap`` (rps − market_rps), the Diebold–Mariano
     p-values of the model's RPS against Dixon–Coles' and the market's, the
