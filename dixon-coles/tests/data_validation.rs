@@ -494,10 +494,17 @@ E0,01/01/24,A,B,1,0,12,7,5,2\n\
 E0,02/01/24,B,A,0,0,9,,3,1\n",
     )
     .unwrap();
+    assert_eq!(file.statistics, ["shots", "shots_on_target"]);
     assert_eq!(file.matches[0].stats.shots, Some([12, 7]));
     assert_eq!(file.matches[0].stats.shots_on_target, Some([5, 2]));
     assert_eq!(file.matches[1].stats.shots, None);
     assert_eq!(file.matches[1].stats.shots_on_target, Some([3, 1]));
+    let bare = read_football_data_bytes(
+        "bare.csv",
+        b"Div,Date,HomeTeam,AwayTeam,FTHG,FTAG\nE0,01/01/24,A,B,1,0\n",
+    )
+    .unwrap();
+    assert!(bare.statistics.is_empty() && bare.matches[0].stats.shots_on_target.is_none());
     let err = read_football_data_bytes(
         "bad.csv",
         b"Div,Date,HomeTeam,AwayTeam,FTHG,FTAG,HST,AST\nE0,01/01/24,A,B,1,0,4,x\n",

@@ -309,3 +309,52 @@ fn model_leaderboard_scores_every_model_on_the_same_matches() {
         assert!(s.refits > 0);
     }
 }
+
+/// A mixed model told to require its statistic says so when the data has
+/// none; by default it falls back to goals and reports its coverage.
+#[test]
+fn a_model_that_needs_xg_says_when_the_data_lacks_it() {
+    use scoreline_dixon_coles::forecasting::mixed_goals::{
+        MixedGoalsConfig, MixedGoalsDixonColes, Statistic,
+    };
+    let dir = data_dir().join("football-data");
+    let mut matches = read_football_data_file(&season_path(&dir, "1213", "E0"))
+        .unwrap()
+        .matches;
+    matches.sort_by_key(|m| m.date);
+    let targets: Vec<usize> = (200..matches.len()).collect();
+    let config = MixedGoalsConfig {
+        statistic: Statistic::Xg,
+        ..MixedGoalsConfig::default()
+    };
+    let mut strict = MixedGoalsDixonColes::new(MixedGoalsConfig {
+        require_statistic: true,
+        ..config
+    })
+    .unwrap();
+    let err = forecast_walk_forward(
+        &matches,
+        &targets,
+        Refit::Matchday,
+        &mut strict,
+        &AtomicBool::new(false),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, ForecastError::MissingStatistic { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("xG"), "{err}");
+    let mut lenient = MixedGoalsDixonColes::new(config).unwrap();
+    forecast_walk_forward(
+        &matches,
+        &targets,
+        Refit::Matchday,
+        &mut lenient,
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    let (with, of) = lenient.statistic_coverage();
+    assert_eq!(with, 0);
+    assert!(of >= 200);
+}

@@ -24,6 +24,11 @@ pub struct FootballDataFile {
     pub matches: Vec<Match>,
     /// Rows with teams but no score yet.
     pub fixtures: Vec<Fixture>,
+    /// The match statistics the files' headers carry, both columns of the
+    /// pair present: `"shots"` (`HS`, `AS`), `"shots_on_target"` (`HST`,
+    /// `AST`); for several files, those of any of them. A row may still
+    /// leave a cell empty (its statistic is then `None` on that match).
+    pub statistics: Vec<&'static str>,
 }
 
 /// The 1X2 column families, by `RecordedOdds` field, in order of preference.
@@ -214,6 +219,11 @@ pub fn read_football_data_bytes(name: &str, bytes: &[u8]) -> Result<FootballData
     let away_goals = columns.require(name, "FTAG")?;
     let division = columns.get("Div");
     let mut out = FootballDataFile::default();
+    for (name, [home, away]) in ["shots", "shots_on_target"].into_iter().zip(STAT_PAIRS) {
+        if columns.get(home).is_some() && columns.get(away).is_some() {
+            out.statistics.push(name);
+        }
+    }
     for (index, record) in records.iter().enumerate() {
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -300,6 +310,11 @@ pub fn read_football_data_dir(
             let file = read_football_data_file(&season_path(dir, season, division))?;
             out.matches.extend(file.matches);
             out.fixtures.extend(file.fixtures);
+            for statistic in file.statistics {
+                if !out.statistics.contains(&statistic) {
+                    out.statistics.push(statistic);
+                }
+            }
         }
     }
     Ok(out)
@@ -421,6 +436,7 @@ pub fn read_match_file(path: &Path) -> Result<FootballDataFile, DataError> {
         Ok(FootballDataFile {
             matches: file.matches,
             fixtures: file.fixtures,
+            statistics: Vec::new(),
         })
     } else {
         Err(DataError::UnknownFormat { file: name })

@@ -84,6 +84,12 @@ pub struct MixedGoalsConfig {
     /// forecasts the window's home, draw and away shares instead (the
     /// backtests skip such folds too).
     pub min_matches: usize,
+    /// When true, a forecast whose training window has no match with the
+    /// statistic is a [`ForecastError::MissingStatistic`] error; when false
+    /// (the default) such a window is fitted to goals alone
+    /// ([`MixedGoalsDixonColes::statistic_coverage`] tells how much of the
+    /// window had it).
+    pub require_statistic: bool,
 }
 
 impl Default for MixedGoalsConfig {
@@ -97,6 +103,7 @@ impl Default for MixedGoalsConfig {
             window_days: 4 * 365 + 1,
             ridge: 1e-3,
             min_matches: 100,
+            require_statistic: false,
         }
     }
 }
@@ -178,6 +185,13 @@ impl MixedGoalsDixonColes {
         self
     }
 
+    /// Of the matches in the last training window: how many had the
+    /// statistic, and how many there were.
+    pub fn statistic_coverage(&self) -> (usize, usize) {
+        let with = self.rows.iter().filter(|r| r.statistic.is_some()).count();
+        (with, self.rows.len())
+    }
+
     fn team(&mut self, name: &str) -> usize {
         let next = self.teams.len();
         *self.teams.entry(name.to_owned()).or_insert(next)
@@ -198,6 +212,19 @@ impl MixedGoalsDixonColes {
         }
         let first = date - chrono::Days::new(u64::from(self.config.window_days));
         self.rows.retain(|r| r.date >= first);
+        if self.config.require_statistic && self.rows.iter().all(|r| r.statistic.is_none()) {
+            return Err(ForecastError::MissingStatistic {
+                model: self.name(),
+                statistic: match self.config.statistic {
+                    Statistic::ShotsOnTarget => "shots on target",
+                    Statistic::Xg => "xG",
+                },
+                what: format!(
+                    "every match of the {} days before {date}",
+                    self.config.window_days
+                ),
+            });
+        }
         if self.rows.len() < self.config.min_matches {
             self.fitted = None;
             self.fitted_on = Some((self.observed, date));
