@@ -40,7 +40,7 @@ use scoreline_dixon_coles::evaluation::backtest::{
     football_data_report, model_leaderboard, Leaderboard, LeaderboardRow, LeagueReport,
     LeagueReportOptions, MarketComparison, Refit, Standing, DEFAULT_WINDOW_DAYS,
 };
-use scoreline_dixon_coles::forecasting::models::ModelName;
+use scoreline_dixon_coles::forecasting::models::{chosen_models, ModelName};
 use scoreline_dixon_coles::model::options::Family;
 
 #[path = "common/family.rs"]
@@ -180,33 +180,6 @@ fn print_report(args: &Args, family: Family, report: &LeagueReport) {
     );
 }
 
-/// The families and sequential models of `--families` (`all` or names),
-/// in order, without repeats.
-fn chosen_models(names: &[String]) -> (Vec<Family>, Vec<ModelName>) {
-    let mut families = Vec::new();
-    let mut models = Vec::new();
-    for name in names {
-        let (listed, sequential): (Vec<Family>, Vec<ModelName>) = match name.as_str() {
-            "all" => (Family::ALL.to_vec(), ModelName::ALL.to_vec()),
-            other => (
-                Family::from_name(other).into_iter().collect(),
-                ModelName::from_name(other).into_iter().collect(),
-            ),
-        };
-        for family in listed {
-            if !families.contains(&family) {
-                families.push(family);
-            }
-        }
-        for model in sequential {
-            if !models.contains(&model) {
-                models.push(model);
-            }
-        }
-    }
-    (families, models)
-}
-
 fn print_leaderboard_row(model: &str, row: &LeaderboardRow) {
     println!(
         "  {:<24} {:>7}  {:>6.4}  {:>7.4}  {:>6.4}  {:>6.4}  {:>6.4}  {:>+7.4}  {:>10.2e}  {:>10.2e}",
@@ -335,7 +308,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         }
         return Ok(());
     }
-    let (families, models) = chosen_models(&args.families);
+    let (families, models) = chosen_models(&args.families)?;
     let board = pool.install(|| model_leaderboard(&dir, &options, &families, &models))?;
     let at = board
         .standings

@@ -9,7 +9,7 @@ use scoreline_dixon_coles::data::Match;
 use scoreline_dixon_coles::evaluation::backtest::{
     model_leaderboard_cancellable, LeaderboardRow, LeagueReportOptions, Refit, DEFAULT_WINDOW_DAYS,
 };
-use scoreline_dixon_coles::forecasting::models::ModelName;
+use scoreline_dixon_coles::forecasting::models::{chosen_models, valid_model_names, ModelName};
 use scoreline_dixon_coles::forecasting::{forecast_walk_forward, ForecastError};
 use scoreline_dixon_coles::model::options::Family;
 
@@ -17,55 +17,17 @@ use crate::backtest::{interruptible, refit_of};
 use crate::data::{check_len, matches_from_columns, optional_labels, validate_rows};
 use crate::errors::{backtest_error, BacktestError, DataError, FitError};
 
-/// Every name `models` accepts, as one sentence for error messages.
-fn valid_names() -> String {
-    let families: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
-    let models: Vec<&str> = ModelName::ALL.iter().map(|m| m.name()).collect();
-    format!(
-        "\"all\", a goal-model family ({}) or a sequential model ({})",
-        families.join(", "),
-        models.join(", ")
-    )
-}
-
-/// The families and sequential models of a list of names ("all" is every
-/// one of both), each once, in the order first named.
+/// The families and sequential models of a list of names
+/// ([`chosen_models`]), an empty list or an unknown name as a
+/// `BacktestError`.
 fn chosen(names: &[String]) -> PyResult<(Vec<Family>, Vec<ModelName>)> {
     if names.is_empty() {
         return Err(BacktestError::new_err(format!(
             "models: no model given; expected {}",
-            valid_names()
+            valid_model_names()
         )));
     }
-    let mut families = Vec::new();
-    let mut models = Vec::new();
-    for name in names {
-        let (listed, sequential): (Vec<Family>, Vec<ModelName>) = match name.as_str() {
-            "all" => (Family::ALL.to_vec(), ModelName::ALL.to_vec()),
-            other => {
-                let family = Family::from_name(other);
-                let model = ModelName::from_name(other);
-                if family.is_none() && model.is_none() {
-                    return Err(BacktestError::new_err(format!(
-                        "models: unknown model {other:?}; expected {}",
-                        valid_names()
-                    )));
-                }
-                (family.into_iter().collect(), model.into_iter().collect())
-            }
-        };
-        for f in listed {
-            if !families.contains(&f) {
-                families.push(f);
-            }
-        }
-        for m in sequential {
-            if !models.contains(&m) {
-                models.push(m);
-            }
-        }
-    }
-    Ok((families, models))
+    chosen_models(names).map_err(|e| BacktestError::new_err(format!("models: {e}")))
 }
 
 /// Leaderboard rows as columns.

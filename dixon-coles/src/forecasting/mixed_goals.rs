@@ -33,6 +33,7 @@ use nalgebra::{DMatrix, DVector};
 
 use super::{ForecastError, Forecaster, Outcome3, Pairing};
 use crate::data::Match;
+use crate::evaluation::backtest::outcome_of;
 use crate::grid::{GridSize, ScoreGrid};
 
 /// The statistic mixed into the targets.
@@ -327,11 +328,7 @@ impl Forecaster for MixedGoalsDixonColes {
 fn shares(rows: &[Row]) -> Outcome3 {
     let mut counts = [1.0; 3];
     for r in rows {
-        counts[match r.goals[0].cmp(&r.goals[1]) {
-            std::cmp::Ordering::Greater => 0,
-            std::cmp::Ordering::Equal => 1,
-            std::cmp::Ordering::Less => 2,
-        }] += 1.0;
+        counts[outcome_of(r.goals[0], r.goals[1]) as usize] += 1.0;
     }
     let total: f64 = counts.iter().sum();
     counts.map(|c| c / total)

@@ -199,7 +199,7 @@ pub fn forecast_walk_forward(
             .collect();
         let forecasts = forecaster.forecast(&pairings)?;
         for (p, f) in pairings.iter().zip(&forecasts) {
-            check_triple(&forecaster.name(), p, f)?;
+            check_triple(&*forecaster, p, f)?;
         }
         if forecasts.len() != pairings.len() {
             return Err(ForecastError::Fit {
@@ -218,14 +218,19 @@ pub fn forecast_walk_forward(
 }
 
 /// A forecast must be finite, non-negative and sum to 1 (to 1e-9).
-fn check_triple(model: &str, p: &Pairing<'_>, f: &Outcome3) -> Result<(), ForecastError> {
+/// The forecaster's name is asked for only when the check fails.
+fn check_triple(
+    forecaster: &dyn Forecaster,
+    p: &Pairing<'_>,
+    f: &Outcome3,
+) -> Result<(), ForecastError> {
     let ok =
         f.iter().all(|v| v.is_finite() && *v >= 0.0) && (f.iter().sum::<f64>() - 1.0).abs() < 1e-9;
     if ok {
         Ok(())
     } else {
         Err(ForecastError::Fit {
-            model: model.to_owned(),
+            model: forecaster.name(),
             date: p.date,
             reason: format!(
                 "the forecast of {} v {} is {f:?}, not a probability triple",
@@ -235,13 +240,10 @@ fn check_triple(model: &str, p: &Pairing<'_>, f: &Outcome3) -> Result<(), Foreca
     }
 }
 
-/// The 1X2 outcome index of a played match: 0 home win, 1 draw, 2 away win.
+/// The 1X2 outcome index of a played match: 0 home win, 1 draw, 2 away
+/// win ([`outcome_of`](crate::evaluation::backtest::outcome_of) its score).
 pub fn outcome(m: &Match) -> usize {
-    match m.home_goals.cmp(&m.away_goals) {
-        std::cmp::Ordering::Greater => 0,
-        std::cmp::Ordering::Equal => 1,
-        std::cmp::Ordering::Less => 2,
-    }
+    crate::evaluation::backtest::outcome_of(m.home_goals, m.away_goals) as usize
 }
 
 /// Forecasts a forecaster made and has not yet seen the result of, keyed

@@ -13,6 +13,7 @@ use super::pi_ratings::{self, PiRatings};
 use super::rating_forecaster::RatingForecaster;
 use super::selection::BestOf;
 use super::{ForecastError, Forecaster};
+use crate::model::options::Family;
 
 /// A sequential model of the leaderboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -214,4 +215,59 @@ fn mixed(model: ModelName, statistic: Statistic) -> Result<Box<dyn Forecaster>, 
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Box::new(BestOf::new(model.name(), candidates)?))
+}
+
+/// Every name [`chosen_models`] accepts, as one phrase for messages:
+/// `"all"`, the families' names and the sequential models' names.
+pub fn valid_model_names() -> String {
+    let families: Vec<&str> = Family::ALL.iter().map(|f| f.name()).collect();
+    let models: Vec<&str> = ModelName::ALL.iter().map(|m| m.name()).collect();
+    format!(
+        "\"all\", a goal-model family ({}) or a sequential model ({})",
+        families.join(", "),
+        models.join(", ")
+    )
+}
+
+/// The goal-model families and sequential models named in `names`
+/// (`"all"` is every one of both), each once, in the order first named.
+/// Errors: the first name that is neither, with [`valid_model_names`].
+///
+/// ```
+/// use scoreline_dixon_coles::forecasting::models::{chosen_models, ModelName};
+/// use scoreline_dixon_coles::model::options::Family;
+/// let (families, models) = chosen_models(&["elo", "dixon_coles", "elo"]).unwrap();
+/// assert_eq!((families, models), (vec![Family::DixonColes], vec![ModelName::Elo]));
+/// assert!(chosen_models(&["nope"]).unwrap_err().contains("\"nope\""));
+/// ```
+pub fn chosen_models<S: AsRef<str>>(names: &[S]) -> Result<(Vec<Family>, Vec<ModelName>), String> {
+    let mut families = Vec::new();
+    let mut models = Vec::new();
+    for name in names {
+        let (listed, sequential): (Vec<Family>, Vec<ModelName>) = match name.as_ref() {
+            "all" => (Family::ALL.to_vec(), ModelName::ALL.to_vec()),
+            other => {
+                let family = Family::from_name(other);
+                let model = ModelName::from_name(other);
+                if family.is_none() && model.is_none() {
+                    return Err(format!(
+                        "unknown model {other:?}; expected {}",
+                        valid_model_names()
+                    ));
+                }
+                (family.into_iter().collect(), model.into_iter().collect())
+            }
+        };
+        for f in listed {
+            if !families.contains(&f) {
+                families.push(f);
+            }
+        }
+        for m in sequential {
+            if !models.contains(&m) {
+                models.push(m);
+            }
+        }
+    }
+    Ok((families, models))
 }
