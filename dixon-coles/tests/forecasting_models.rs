@@ -17,7 +17,7 @@ use scoreline_dixon_coles::data::{Match, OddsTriple, RecordedOdds};
 use scoreline_dixon_coles::evaluation::backtest::{
     family_leaderboard, model_leaderboard, LeagueReportOptions, Refit,
 };
-use scoreline_dixon_coles::forecasting::ensemble::{Pool, PoolKind};
+use scoreline_dixon_coles::forecasting::ensemble::{Pool, Pooling};
 use scoreline_dixon_coles::forecasting::models::ModelName;
 use scoreline_dixon_coles::forecasting::selection::BestOf;
 use scoreline_dixon_coles::forecasting::{
@@ -197,7 +197,7 @@ fn pools_learn_which_member_is_right() {
     let truth = [0.6, 0.25, 0.15];
     let matches = simulated(truth, 1500);
     let targets: Vec<usize> = (0..matches.len()).collect();
-    for kind in [PoolKind::Linear, PoolKind::Logarithmic] {
+    for kind in [Pooling::Linear, Pooling::Logarithmic] {
         let members: Vec<Box<dyn Forecaster>> = vec![
             Box::new(Constant("wrong", [0.2, 0.3, 0.5])),
             Box::new(Constant("right", truth)),
@@ -221,7 +221,7 @@ fn pools_learn_which_member_is_right() {
         );
         let w = pool.weights();
         assert!(w[1] > 3.0 * w[0], "{kind:?}: {w:?}");
-        if kind == PoolKind::Linear {
+        if kind == Pooling::Linear {
             assert!(w[1] > 0.85, "{w:?}");
         }
         let last = out.last().unwrap();

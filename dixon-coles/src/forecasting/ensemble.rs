@@ -16,15 +16,9 @@ use super::selection::LOG_FLOOR;
 use super::{outcome, ForecastError, Forecaster, Outcome3, Pairing, Pending};
 use crate::data::Match;
 use crate::evaluation::backtest::season_of;
-
-/// How the members' forecasts are combined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PoolKind {
-    /// A weighted average of the probabilities.
-    Linear,
-    /// A normalised weighted geometric mean.
-    Logarithmic,
-}
+/// How the members' forecasts are combined: the backtests' pooling of a
+/// model with the market, here over any number of members.
+pub use crate::evaluation::backtest::Pooling;
 
 /// Results needed before the weights are first fitted (until then the
 /// members weigh equally).
@@ -33,7 +27,7 @@ pub const MIN_POOL_HISTORY: usize = 300;
 /// A pool of forecasters; see the module documentation.
 pub struct Pool {
     name: String,
-    kind: PoolKind,
+    kind: Pooling,
     members: Vec<Box<dyn Forecaster>>,
     weights: Vec<f64>,
     /// Each scored result: the members' forecasts and the outcome.
@@ -47,7 +41,7 @@ impl Pool {
     /// A pool of `members` under `name`. Errors: fewer than two members.
     pub fn new(
         name: impl Into<String>,
-        kind: PoolKind,
+        kind: Pooling,
         members: Vec<Box<dyn Forecaster>>,
     ) -> Result<Self, ForecastError> {
         let name = name.into();
@@ -83,17 +77,17 @@ impl Pool {
 
 /// The pooled forecast of `forecasts` with `weights`; see the module
 /// documentation (probabilities floored at 1e-15 inside the logarithm).
-pub fn pool(kind: PoolKind, forecasts: &[Outcome3], weights: &[f64]) -> Outcome3 {
+pub fn pool(kind: Pooling, forecasts: &[Outcome3], weights: &[f64]) -> Outcome3 {
     let mut out = [0.0; 3];
     match kind {
-        PoolKind::Linear => {
+        Pooling::Linear => {
             for (f, w) in forecasts.iter().zip(weights) {
                 for o in 0..3 {
                     out[o] += w * f[o];
                 }
             }
         }
-        PoolKind::Logarithmic => {
+        Pooling::Logarithmic => {
             let mut logs = [0.0; 3];
             for (f, w) in forecasts.iter().zip(weights) {
                 for o in 0..3 {
@@ -251,8 +245,8 @@ impl Forecaster for Pool {
             let season = season_of(first);
             if self.fitted_for.as_ref() != Some(&season) && self.history.len() >= MIN_POOL_HISTORY {
                 self.weights = match self.kind {
-                    PoolKind::Linear => fit_linear(&self.history, &self.weights),
-                    PoolKind::Logarithmic => fit_logarithmic(&self.history, &self.weights),
+                    Pooling::Linear => fit_linear(&self.history, &self.weights),
+                    Pooling::Logarithmic => fit_logarithmic(&self.history, &self.weights),
                 };
                 self.fitted_for = Some(season);
             }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::colley::{self, Colley};
 use super::elo::{self, Elo};
-use super::ensemble::{Pool, PoolKind};
+use super::ensemble::{Pool, Pooling};
 use super::gas::{self, GasDixonColes};
 use super::massey::{self, Massey};
 use super::mixed_goals::{MixedGoalsConfig, MixedGoalsDixonColes, Statistic};
@@ -162,8 +162,8 @@ impl ModelName {
         members: Vec<Box<dyn Forecaster>>,
     ) -> Result<Box<dyn Forecaster>, ForecastError> {
         let kind = match self {
-            Self::LogPool | Self::LogPoolAll => PoolKind::Logarithmic,
-            Self::LinearPool => PoolKind::Linear,
+            Self::LogPool | Self::LogPoolAll => Pooling::Logarithmic,
+            Self::LinearPool => Pooling::Linear,
             _ => {
                 return Err(ForecastError::InvalidOption {
                     model: self.name().to_owned(),
